@@ -1,0 +1,78 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    service_notes = fields.Html(
+        help="What the service department should know about this customer: "
+        "preferences, site access, opening hours... Shared by all contacts "
+        "of the company.",
+    )
+    service_history_count = fields.Integer(
+        string="Service History", compute="_compute_service_history_count"
+    )
+    service_history_ids = fields.Many2many(
+        "service.history",
+        string="Latest Service Contacts",
+        compute="_compute_service_history_ids",
+    )
+    service_sale_line_ids = fields.Many2many(
+        "sale.order.line",
+        string="Products Bought",
+        compute="_compute_service_sale_line_ids",
+    )
+
+    def _compute_service_history_count(self):
+        counts = dict(
+            self.env["service.history"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.service_history_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_service_history_ids(self):
+        entries = self.env["service.history"].search(
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids)]
+        )
+        for partner in self:
+            partner.service_history_ids = entries.filtered(
+                lambda entry, p=partner: entry.commercial_partner_id == p.commercial_partner_id
+            )
+
+    def _compute_service_sale_line_ids(self):
+        lines = self.env["sale.order.line"].search(
+            self._get_service_sale_line_domain(), order="order_id desc, sequence, id"
+        )
+        for partner in self:
+            partner.service_sale_line_ids = lines.filtered(
+                lambda line, p=partner: line.order_partner_id.commercial_partner_id
+                == p.commercial_partner_id
+            )
+
+    def _get_service_sale_line_domain(self):
+        """Domain of the order lines that make up what these customers bought."""
+        return [
+            ("order_partner_id", "child_of", self.commercial_partner_id.ids),
+            ("state", "=", "sale"),
+            ("display_type", "=", False),
+            ("is_downpayment", "=", False),
+            ("product_id", "!=", False),
+        ]
+
+    def _synced_commercial_fields(self):
+        return super()._synced_commercial_fields() + ["service_notes"]
+
+    def action_view_service_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.service_history_action"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id)
+        ]
+        action["context"] = {"default_partner_id": self.id}
+        return action

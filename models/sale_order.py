@@ -1,0 +1,120 @@
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.tools import format_list, formatLang
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    service_history_ids = fields.One2many(
+        "service.history", "order_id", string="Service History"
+    )
+    service_history_count = fields.Integer(
+        string="Service Contacts", compute="_compute_service_history_count"
+    )
+
+    def _compute_service_history_count(self):
+        counts = dict(
+            self.env["service.history"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.service_history_count = counts.get(order, 0)
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        self._log_sale_in_service_history()
+        return res
+
+    def action_view_service_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.service_history_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {
+            "default_order_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action
+
+    def action_log_service_contact(self):
+        """Open a new service history entry prefilled for this order."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Service Contact"),
+            "res_model": "service.history",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_order_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def _log_service_history(self, type_code, **values):
+        """Write one service history entry of type ``type_code`` per order.
+
+        ``values`` complete or override what ``_prepare_service_history_vals``
+        gives (summary, description, outcome, product_id, satisfaction...).
+        """
+        return self.env["service.history"]._log(
+            type_code,
+            [order._prepare_service_history_vals(**values) for order in self],
+        )
+
+    def _log_sale_in_service_history(self):
+        """Record the sale once per order, even when it is confirmed again."""
+        logged = {
+            order
+            for [order] in self.env["service.history"]
+            .sudo()
+            ._read_group(
+                [("order_id", "in", self.ids), ("type_id.code", "=", "sale")],
+                ["order_id"],
+            )
+        }
+        for order in self.filtered(lambda o: o not in logged):
+            order._log_service_history(
+                "sale",
+                summary=self.env._("Sale %(order)s", order=order.name),
+                description=order._get_service_history_sale_description(),
+            )
+
+    def _prepare_service_history_vals(self, **values):
+        self.ensure_one()
+        return {
+            "order_id": self.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "user_id": self.user_id.id or self.env.user.id,
+            **values,
+        }
+
+    def _get_service_history_sale_description(self):
+        """HTML list of what was bought, for the "Sale" history entry."""
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda line: line.product_id and not line.display_type and not line.is_downpayment
+        )
+        items = Markup().join(
+            Markup("<li>%s × %s</li>")
+            % (
+                self.env._(
+                    "%(quantity)s %(uom)s",
+                    quantity=formatLang(self.env, line.product_uom_qty, dp="Product Unit"),
+                    uom=line.product_uom_id.name,
+                ),
+                line.product_id.display_name,
+            )
+            for line in lines
+        )
+        products = format_list(self.env, lines.product_id.mapped("display_name"))
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Bought: %(products)s", products=products),
+            items,
+        )

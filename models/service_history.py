@@ -1,0 +1,153 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+SATISFACTION_LEVELS = [
+    ("0", "Not rated"),
+    ("1", "Very dissatisfied"),
+    ("2", "Dissatisfied"),
+    ("3", "Neutral"),
+    ("4", "Satisfied"),
+    ("5", "Very satisfied"),
+]
+
+
+class ServiceHistory(models.Model):
+    _name = "service.history"
+    _description = "Service History Entry"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _rec_name = "summary"
+    _check_company_auto = True
+
+    date = fields.Datetime(
+        required=True, default=fields.Datetime.now, index=True, tracking=True
+    )
+    type_id = fields.Many2one(
+        "service.history.type",
+        string="Type",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    type_icon = fields.Char(related="type_id.icon", string="Type Icon")
+    color = fields.Integer(related="type_id.color")
+    order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer Entity",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+        help="The company (or individual) whose contacts share this history.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Product",
+        index="btree_not_null",
+        check_company=True,
+    )
+    summary = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    outcome = fields.Text(tracking=True)
+    satisfaction = fields.Selection(
+        SATISFACTION_LEVELS, default="0", required=True, tracking=True
+    )
+    satisfaction_score = fields.Float(
+        compute="_compute_satisfaction_score",
+        store=True,
+        aggregator="avg",
+        help="Satisfaction from 1 to 5, 0 when the contact was not rated "
+        "(filter on rated entries to average it).",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Done by",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    @api.depends("order_id")
+    def _compute_partner_id(self):
+        for entry in self:
+            if entry.order_id:
+                entry.partner_id = entry.order_id.partner_id
+
+    @api.depends("satisfaction")
+    def _compute_satisfaction_score(self):
+        for entry in self:
+            entry.satisfaction_score = int(entry.satisfaction or 0)
+
+    @api.depends("order_id")
+    def _compute_company_id(self):
+        for entry in self:
+            entry.company_id = entry.order_id.company_id or entry.company_id or self.env.company
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_partner = self.default_get(["partner_id"]).get("partner_id")
+        if not default_partner and any(
+            not vals.get("partner_id") and not vals.get("order_id") for vals in vals_list
+        ):
+            raise ValidationError(
+                self.env._(
+                    "A service history entry needs a customer: choose the customer "
+                    "(or the sales order) the contact was about."
+                )
+            )
+        return super().create(vals_list)
+
+    @api.model
+    def _log(self, type_code, vals_list):
+        """Write history entries of the type with technical code ``type_code``.
+
+        The one entry point through which the module records what happened
+        (sale, handover, follow-up...); callers prepare the values, usually
+        with ``sale.order._prepare_service_history_vals``. The entries are
+        written by the system on behalf of whoever triggered the event (a
+        portal customer signing a quotation confirms the order too), hence
+        ``sudo``; the creator stays the current user.
+        """
+        history_type = self.env["service.history.type"]._get_by_code(type_code)
+        if not history_type:
+            raise UserError(
+                self.env._(
+                    "The service contact type '%(code)s' is missing: reinstall or "
+                    "update the After-Sales Service module.",
+                    code=type_code,
+                )
+            )
+        return (
+            self.sudo()
+            .create([dict(vals, type_id=history_type.id) for vals in vals_list])
+            .sudo(False)
+        )

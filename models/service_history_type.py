@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+
+
+class ServiceHistoryType(models.Model):
+    _name = "service.history.type"
+    _description = "Service Contact Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Technical code by which the module writes entries of this type "
+        "(sale, handover, follow-up...). Empty for types added by users.",
+    )
+    sequence = fields.Integer(default=10)
+    icon = fields.Char(
+        default="fa-comments",
+        help="Font Awesome icon shown on the history, e.g. fa-wrench.",
+    )
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+    history_count = fields.Integer(compute="_compute_history_count")
+
+    _code_unique = models.Constraint(
+        "UNIQUE(code)",
+        "A service contact type with this code already exists.",
+    )
+
+    def _compute_history_count(self):
+        counts = dict(
+            self.env["service.history"]._read_group(
+                [("type_id", "in", self.ids)], ["type_id"], ["__count"]
+            )
+        )
+        for history_type in self:
+            history_type.history_count = counts.get(history_type, 0)
+
+    @api.model
+    def _get_by_code(self, code):
+        """Return the type with technical ``code`` (archived ones included)."""
+        return self.with_context(active_test=False).search([("code", "=", code)], limit=1)

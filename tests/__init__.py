@@ -1,0 +1,2 @@
+from . import test_service_history
+from . import test_service_history_access

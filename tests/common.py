@@ -1,0 +1,117 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class AfterSalesCommon(TransactionCase):
+    """Shared data: one company with a customer company and its contacts,
+    products, and users of every kind; a second company with its own user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.other_company = cls.env["res.company"].create({"name": "Other Company"})
+
+        cls.salesman = new_test_user(
+            cls.env,
+            login="saa_salesman",
+            name="Sally Sales",
+            groups="sales_team.group_sale_salesman",
+            email="sally@example.com",
+        )
+        cls.other_salesman = new_test_user(
+            cls.env,
+            login="saa_salesman2",
+            name="Sam Sales",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.service_user = new_test_user(
+            cls.env,
+            login="saa_service",
+            name="Sergio Service",
+            groups="sale_after_sales.group_after_sales_user",
+            email="sergio@example.com",
+        )
+        cls.service_admin = new_test_user(
+            cls.env,
+            login="saa_service_admin",
+            name="Ada Admin",
+            groups="sale_after_sales.group_after_sales_manager,sales_team.group_sale_manager",
+        )
+        cls.other_company_user = new_test_user(
+            cls.env,
+            login="saa_other_company",
+            name="Otto Other",
+            groups="sale_after_sales.group_after_sales_manager,sales_team.group_sale_manager",
+            company_id=cls.other_company.id,
+            company_ids=[cls.other_company.id],
+        )
+
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Brightwater Bakery",
+                "is_company": True,
+                "email": "bakery@example.com",
+                "phone": "+32 2 555 01 10",
+                "street": "12 Rue du Marché",
+                "city": "Brussels",
+                "country_id": cls.env.ref("base.be").id,
+            }
+        )
+        cls.contact_anna, cls.contact_bob = cls.env["res.partner"].create(
+            [
+                {"name": "Anna", "parent_id": cls.customer.id, "email": "anna@example.com"},
+                {"name": "Bob", "parent_id": cls.customer.id, "email": "bob@example.com"},
+            ]
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Marc Dupont", "email": "marc@example.com"}
+        )
+
+        cls.product_machine, cls.product_grinder, cls.product_kit = cls.env[
+            "product.product"
+        ].create(
+            [
+                {"name": "Espresso Machine", "type": "consu", "list_price": 2450.0},
+                {"name": "Burr Grinder", "type": "consu", "list_price": 620.0},
+                {"name": "Descaling Kit", "type": "consu", "list_price": 29.0},
+            ]
+        )
+        cls.sale_type = cls.env.ref("sale_after_sales.history_type_sale")
+        cls.repair_type = cls.env.ref("sale_after_sales.history_type_repair")
+
+    @classmethod
+    def _create_order(cls, partner, lines, user=None, confirm=False, **values):
+        """Create an order for ``partner`` with ``lines`` [(product, qty[, price])]."""
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": (user or cls.salesman).id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": line[0].id,
+                            "product_uom_qty": line[1],
+                            **({"price_unit": line[2]} if len(line) > 2 else {}),
+                        }
+                    )
+                    for line in lines
+                ],
+                **values,
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        return order
+
+    @classmethod
+    def _create_history(cls, partner, **values):
+        return cls.env["service.history"].create(
+            {
+                "partner_id": partner.id,
+                "type_id": values.pop("type_id", cls.repair_type.id),
+                "summary": values.pop("summary", "Repaired the pump"),
+                **values,
+            }
+        )
