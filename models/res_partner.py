@@ -49,8 +49,9 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.service_sale_line_ids = lines.filtered(
-                lambda line, p=partner: line.order_partner_id.commercial_partner_id
-                == p.commercial_partner_id
+                lambda line, p=partner: (
+                    line.order_partner_id.commercial_partner_id == p.commercial_partner_id
+                )
             )
 
     def _get_service_sale_line_domain(self):
@@ -71,8 +72,6 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale_after_sales.service_history_action"
         )
-        action["domain"] = [
-            ("commercial_partner_id", "=", self.commercial_partner_id.id)
-        ]
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action

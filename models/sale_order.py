@@ -7,9 +7,7 @@ from odoo.tools import format_list, formatLang
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    service_history_ids = fields.One2many(
-        "service.history", "order_id", string="Service History"
-    )
+    service_history_ids = fields.One2many("service.history", "order_id")
     service_history_count = fields.Integer(
         string="Service Contacts", compute="_compute_service_history_count"
     )

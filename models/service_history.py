@@ -19,12 +19,9 @@ class ServiceHistory(models.Model):
     _rec_name = "summary"
     _check_company_auto = True
 
-    date = fields.Datetime(
-        required=True, default=fields.Datetime.now, index=True, tracking=True
-    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)
     type_id = fields.Many2one(
         "service.history.type",
-        string="Type",
         required=True,
         index=True,
         ondelete="restrict",
@@ -61,16 +58,13 @@ class ServiceHistory(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         index="btree_not_null",
         check_company=True,
     )
     summary = fields.Char(required=True, tracking=True)
     description = fields.Html()
     outcome = fields.Text(tracking=True)
-    satisfaction = fields.Selection(
-        SATISFACTION_LEVELS, default="0", required=True, tracking=True
-    )
+    satisfaction = fields.Selection(SATISFACTION_LEVELS, default="0", required=True, tracking=True)
     satisfaction_score = fields.Float(
         compute="_compute_satisfaction_score",
         store=True,

@@ -107,8 +107,8 @@ class TestServiceHistory(AfterSalesCommon):
         action = order.with_user(self.salesman).action_log_service_contact()
         self.assertEqual(action["res_model"], "service.history")
 
-        history = self.env["service.history"].with_user(self.salesman).with_context(
-            action["context"]
+        history = (
+            self.env["service.history"].with_user(self.salesman).with_context(**action["context"])
         )
         with Form(history) as form:
             self.assertEqual(form.partner_id, self.contact_anna)
@@ -146,7 +146,10 @@ class TestServiceHistoryPerformance(AfterSalesCommon):
             [{"name": f"Customer {i}", "is_company": True} for i in range(50)]
         )
         contacts = cls.env["res.partner"].create(
-            [{"name": f"Contact {i}", "parent_id": company.id} for i, company in enumerate(companies)]
+            [
+                {"name": f"Contact {i}", "parent_id": company.id}
+                for i, company in enumerate(companies)
+            ]
         )
         cls.partners = companies | contacts
         cls.env["service.history"].create(

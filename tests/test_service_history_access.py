@@ -57,8 +57,8 @@ class TestServiceHistoryAccess(AfterSalesCommon):
         self.assertEqual(entry.summary, "Repaired the pump")
         entry.write({"outcome": "Pump replaced", "satisfaction": "4"})
         self.assertEqual(entry.satisfaction_score, 4)
-        created = self.env["service.history"].with_user(self.service_user).create(
-            self._new_entry_vals()
+        created = (
+            self.env["service.history"].with_user(self.service_user).create(self._new_entry_vals())
         )
         self.assertTrue(created)
         with self.assertRaises(AccessError):
@@ -70,8 +70,8 @@ class TestServiceHistoryAccess(AfterSalesCommon):
 
     def test_service_user_who_is_also_salesman_reads_all_orders(self):
         self.service_user.group_ids |= self.env.ref("sales_team.group_sale_salesman")
-        orders = self.env["sale.order"].with_user(self.service_user).search(
-            [("id", "=", self.order.id)]
+        orders = (
+            self.env["sale.order"].with_user(self.service_user).search([("id", "=", self.order.id)])
         )
         self.assertEqual(orders, self.order)
 

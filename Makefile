@@ -1,0 +1,16 @@
+# After-Sales Service (sale_after_sales): development commands. See README.md.
+.PHONY: run test lint help
+
+help:
+	@echo "make run   - serve Odoo with the module and demo data on http://localhost:8069 (admin/admin)"
+	@echo "make test  - install the module into a fresh database and run the whole test suite"
+	@echo "make lint  - ruff and pylint-odoo"
+
+run:
+	tools/run $(ARGS)
+
+test:
+	tools/run-tests $(ARGS)
+
+lint:
+	tools/lint
