@@ -11,6 +11,7 @@ class SaleOrder(models.Model):
     service_history_count = fields.Integer(
         string="Service Contacts", compute="_compute_service_history_count"
     )
+    followup_ids = fields.One2many("service.followup", "order_id", string="Follow-ups")
 
     def _compute_service_history_count(self):
         counts = dict(
@@ -24,6 +25,13 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         self._log_sale_in_service_history()
+        self._plan_followups("order_confirmed")
+        return res
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        # Follow-ups are system records: whoever cancels the order cleans them up.
+        self.sudo().followup_ids._cancel()
         return res
 
     def action_view_service_history(self):
@@ -82,6 +90,60 @@ class SaleOrder(models.Model):
                 summary=self.env._("Sale %(order)s", order=order.name),
                 description=order._get_service_history_sale_description(),
             )
+
+    def _plan_followups(self, trigger, plans=None, start=None):
+        """Create the follow-ups of ``plans`` (by default every active plan with
+        ``trigger``) that apply to these orders, planned from ``start`` (today).
+
+        Steps an order already has are not created again; cancelled ones are
+        planned again. Follow-ups are system records created on behalf of whoever
+        triggered them (a portal customer confirming online), hence ``sudo``.
+        """
+        Followup = self.env["service.followup"].sudo()
+        if plans is None:
+            plans = self.env["service.followup.plan"].sudo().search([("trigger", "=", trigger)])
+        start = start or fields.Date.context_today(self)
+        existing = {
+            (followup.order_id, followup.step_id): followup
+            for followup in Followup.search(
+                [("order_id", "in", self.ids), ("step_id", "in", plans.step_ids.ids)]
+            )
+        }
+        vals_list = []
+        replanned = Followup
+        for plan in plans.sudo():
+            for order in plan._filter_orders(self):
+                for step in plan.step_ids:
+                    followup = existing.get((order, step))
+                    if not followup:
+                        vals_list.append(order._prepare_followup_vals(step, trigger, start))
+                    elif followup.state == "cancelled":
+                        replanned |= followup
+                        followup.write(order._prepare_followup_replan_vals(step, start))
+        return Followup.create(vals_list) | replanned
+
+    def _prepare_followup_vals(self, step, trigger, start):
+        self.ensure_one()
+        return {
+            "order_id": self.id,
+            "plan_id": step.plan_id.id,
+            "step_id": step.id,
+            "trigger": trigger,
+            **self._prepare_followup_replan_vals(step, start),
+        }
+
+    def _prepare_followup_replan_vals(self, step, start):
+        self.ensure_one()
+        return {
+            "planned_date": step._get_planned_date(start, self.company_id),
+            "user_id": step._get_assignee(self).id,
+            "state": "planned",
+        }
+
+    def _get_service_responsible(self):
+        """The service department's user in charge of this order (none yet)."""
+        self.ensure_one()
+        return self.env["res.users"]
 
     def _prepare_service_history_vals(self, **values):
         self.ensure_one()
