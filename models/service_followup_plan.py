@@ -151,7 +151,7 @@ class ServiceFollowupPlanStep(models.Model):
         required=True,
         default="salesperson",
     )
-    user_id = fields.Many2one("res.users", string="User", domain="[('share', '=', False)]")
+    user_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
 
     @api.constrains(
         "create_activity",
