@@ -6,3 +6,5 @@ from . import product_template
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import account_move
+from . import mail_activity

@@ -17,6 +17,14 @@ class ResPartner(models.Model):
         string="Latest Service Contacts",
         compute="_compute_service_history_ids",
     )
+    service_followup_ids = fields.Many2many(
+        "service.followup",
+        string="Follow-ups",
+        compute="_compute_service_followup_ids",
+    )
+    service_followup_count = fields.Integer(
+        string="Open Follow-ups", compute="_compute_service_followup_ids"
+    )
     service_sale_line_ids = fields.Many2many(
         "sale.order.line",
         string="Products Bought",
@@ -41,6 +49,24 @@ class ResPartner(models.Model):
         for partner in self:
             partner.service_history_ids = entries.filtered(
                 lambda entry, p=partner: entry.commercial_partner_id == p.commercial_partner_id
+            )
+
+    def _compute_service_followup_ids(self):
+        followups = self.env["service.followup"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("state", "!=", "cancelled"),
+            ],
+            order="planned_date desc, id desc",
+        )
+        for partner in self:
+            partner.service_followup_ids = followups.filtered(
+                lambda f, p=partner: f.commercial_partner_id == p.commercial_partner_id
+            )
+            partner.service_followup_count = len(
+                partner.service_followup_ids.filtered(
+                    lambda f: f.state in ("planned", "due", "failed")
+                )
             )
 
     def _compute_service_sale_line_ids(self):
@@ -74,4 +100,13 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_service_followups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.service_followup_action"
+        )
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_filter_open": 1}
         return action

@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.tools import format_list, formatLang
+from odoo.tools import format_list, formatLang, is_html_empty
 
 
 class SaleOrder(models.Model):
@@ -12,6 +12,7 @@ class SaleOrder(models.Model):
         string="Service Contacts", compute="_compute_service_history_count"
     )
     followup_ids = fields.One2many("service.followup", "order_id", string="Follow-ups")
+    followup_count = fields.Integer(string="Follow-up Count", compute="_compute_followup_count")
 
     def _compute_service_history_count(self):
         counts = dict(
@@ -21,6 +22,17 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.service_history_count = counts.get(order, 0)
+
+    def _compute_followup_count(self):
+        counts = dict(
+            self.env["service.followup"]._read_group(
+                [("order_id", "in", self.ids), ("state", "!=", "cancelled")],
+                ["order_id"],
+                ["__count"],
+            )
+        )
+        for order in self:
+            order.followup_count = counts.get(order, 0)
 
     def _action_confirm(self):
         res = super()._action_confirm()
@@ -45,6 +57,25 @@ class SaleOrder(models.Model):
             "default_partner_id": self.partner_id.id,
         }
         return action
+
+    def action_view_followups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.service_followup_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"search_default_filter_open": 0}
+        return action
+
+    def action_apply_followup_plan(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Apply a Follow-up Plan"),
+            "res_model": "service.followup.apply.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
 
     def action_log_service_contact(self):
         """Open a new service history entry prefilled for this order."""
@@ -91,9 +122,10 @@ class SaleOrder(models.Model):
                 description=order._get_service_history_sale_description(),
             )
 
-    def _plan_followups(self, trigger, plans=None, start=None):
+    def _plan_followups(self, trigger, plans=None, start=None, force=False):
         """Create the follow-ups of ``plans`` (by default every active plan with
         ``trigger``) that apply to these orders, planned from ``start`` (today).
+        With ``force`` the plans apply whatever their conditions (applied by hand).
 
         Steps an order already has are not created again; cancelled ones are
         planned again. Follow-ups are system records created on behalf of whoever
@@ -112,7 +144,7 @@ class SaleOrder(models.Model):
         vals_list = []
         replanned = Followup
         for plan in plans.sudo():
-            for order in plan._filter_orders(self):
+            for order in self if force else plan._filter_orders(self):
                 for step in plan.step_ids:
                     followup = existing.get((order, step))
                     if not followup:
@@ -120,7 +152,15 @@ class SaleOrder(models.Model):
                     elif followup.state == "cancelled":
                         replanned |= followup
                         followup.write(order._prepare_followup_replan_vals(step, start))
-        return Followup.create(vals_list) | replanned
+        followups = Followup.create(vals_list) | replanned
+        if any(f.planned_date <= fields.Date.context_today(self) for f in followups):
+            # Due today (the thank-you e-mail): do not wait for the hourly run.
+            cron = self.env.ref(
+                "sale_after_sales.ir_cron_process_due_followups", raise_if_not_found=False
+            )
+            if cron:
+                cron._trigger()
+        return followups
 
     def _prepare_followup_vals(self, step, trigger, start):
         self.ensure_one()
@@ -140,6 +180,30 @@ class SaleOrder(models.Model):
             "state": "planned",
         }
 
+    def _fire_invoice_posted(self):
+        """Plan the "first invoice posted" follow-ups (never twice per order)."""
+        orders = self.filtered(lambda o: o.state == "sale")
+        if orders:
+            orders._plan_followups("invoice_posted")
+
+    def _fire_order_paid(self):
+        """Plan the "order fully paid" follow-ups of the orders now fully paid."""
+        paid = self.filtered(lambda o: o.state == "sale" and o._is_fully_paid())
+        if paid:
+            paid._plan_followups("order_paid")
+
+    def _is_fully_paid(self):
+        """Everything is invoiced and every posted customer invoice is paid."""
+        self.ensure_one()
+        invoices = self.invoice_ids.filtered(
+            lambda move: move.state == "posted" and move.move_type == "out_invoice"
+        )
+        return (
+            self.invoice_status == "invoiced"
+            and bool(invoices)
+            and all(move.payment_state in ("paid", "in_payment") for move in invoices)
+        )
+
     def _get_service_responsible(self):
         """The service department's user in charge of this order (none yet)."""
         self.ensure_one()
@@ -154,6 +218,13 @@ class SaleOrder(models.Model):
             "user_id": self.user_id.id or self.env.user.id,
             **values,
         }
+
+    def _get_after_sales_advice_products(self):
+        """The products of this order that have after-sales advice (for e-mails)."""
+        self.ensure_one()
+        return self.order_line.product_id.product_tmpl_id.filtered(
+            lambda template: not is_html_empty(template.after_sales_advice)
+        )
 
     def _get_service_history_sale_description(self):
         """HTML list of what was bought, for the "Sale" history entry."""

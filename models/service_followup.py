@@ -1,7 +1,21 @@
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL, html2plaintext
 
 from .service_followup_plan import TRIGGERS
 from .service_history import SATISFACTION_LEVELS
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 200
+DEFAULT_MAX_ATTEMPTS = 3
+RETRY_DELAY = timedelta(hours=1)
 
 
 class ServiceFollowup(models.Model):
@@ -50,9 +64,15 @@ class ServiceFollowup(models.Model):
         required=True,
         default="planned",
         index=True,
+        help="Planned: waits for its date. Due: its activity is open. Done: the activity "
+        "was marked done, or the e-mail was sent. Failed: it could not be carried out "
+        "(see the reason); it is tried again a few times.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Assigned to", index=True, domain="[('share', '=', False)]"
+        "res.users",
+        string="Assigned to",
+        index=True,
+        domain="[('share', '=', False)]",
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null", copy=False)
     mail_message_id = fields.Many2one(
@@ -63,21 +83,325 @@ class ServiceFollowup(models.Model):
     done_by_id = fields.Many2one("res.users", string="Done by", copy=False)
     done_date = fields.Datetime(string="Done on", copy=False)
     failure_reason = fields.Text(copy=False)
-    attempt_count = fields.Integer(copy=False)
+    attempt_count = fields.Integer(string="Attempts", copy=False)
+    retry_date = fields.Datetime(
+        string="Next Attempt", copy=False, help="When a failed follow-up is tried again."
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue")
 
     _order_step_unique = models.Constraint(
         "UNIQUE(order_id, step_id)",
         "An order gets each step of a follow-up plan once.",
     )
+    _due_index = models.Index("(planned_date, id) WHERE state IN ('planned', 'failed')")
 
     @api.depends("step_id")
     def _compute_name(self):
         for followup in self:
             followup.name = followup.step_id.name
 
+    @api.depends("planned_date", "state")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for followup in self:
+            followup.is_overdue = (
+                followup.state in ("planned", "due", "failed")
+                and followup.planned_date
+                and followup.planned_date < today
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_open_done_wizard(self):
+        self._check_can_close()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Follow-up Done"),
+            "res_model": "service.followup.done.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_followup_ids": self.ids},
+        }
+
+    def action_retry(self):
+        """Plan failed (or cancelled) follow-ups again for the next run."""
+        wrong = self.filtered(lambda f: f.state not in ("failed", "cancelled"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only failed or cancelled follow-ups can be tried again: %(names)s.",
+                    names=", ".join(wrong.mapped("display_name")),
+                )
+            )
+        self.write(
+            {
+                "state": "planned",
+                "attempt_count": 0,
+                "retry_date": False,
+                "failure_reason": False,
+                "planned_date": max(
+                    fields.Date.context_today(self), min(self.mapped("planned_date"))
+                ),
+            }
+        )
+        return True
+
+    def action_cancel(self):
+        closed = self.filtered(lambda f: f.state == "done")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Done follow-ups cannot be cancelled: %(names)s.",
+                    names=", ".join(closed.mapped("display_name")),
+                )
+            )
+        self._cancel()
+        return True
+
+    def action_open_order(self):
+        self.ensure_one()
+        return self.order_id._get_formview_action()
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _check_can_close(self):
+        wrong = self.filtered(lambda f: f.state not in ("planned", "due", "failed"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "These follow-ups are already closed: %(names)s.",
+                    names=", ".join(wrong.mapped("display_name")),
+                )
+            )
+
     def _cancel(self):
         """Cancel the pending follow-ups and drop their open activities."""
         pending = self.filtered(lambda f: f.state in ("planned", "due", "failed"))
-        pending.activity_id.unlink()
-        pending.write({"state": "cancelled"})
+        pending.activity_id.filtered("active").with_context(
+            sale_after_sales_cancelling=True
+        ).unlink()
+        pending.write({"state": "cancelled", "retry_date": False})
         return pending
+
+    def _close(self, feedback=False, satisfaction=None):
+        """Mark these follow-ups done (their activity was done, or by hand) and
+        record it in the customer's service history."""
+        self._check_can_close()
+        now = fields.Datetime.now()
+        vals = {
+            "state": "done",
+            "done_by_id": self.env.user.id,
+            "done_date": now,
+            "retry_date": False,
+        }
+        if feedback:
+            vals["feedback"] = feedback
+        if satisfaction is not None:
+            vals["satisfaction"] = satisfaction
+        self.write(vals)
+        self._log_done_in_service_history()
+        return True
+
+    def _log_done_in_service_history(self):
+        self.env["service.history"]._log(
+            "followup", [followup._prepare_history_vals() for followup in self]
+        )
+
+    def _prepare_history_vals(self):
+        self.ensure_one()
+        return {
+            **self.order_id._prepare_service_history_vals(),
+            "partner_id": self.partner_id.id,
+            "summary": self.name,
+            "description": self.feedback or False,
+            "outcome": html2plaintext(self.feedback) if self.feedback else False,
+            "satisfaction": self.satisfaction or "0",
+            "user_id": (self.done_by_id or self.env.user).id,
+        }
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_max_attempts(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("sale_after_sales.followup_max_attempts", DEFAULT_MAX_ATTEMPTS)
+        )
+
+    @api.model
+    def _get_due_domain(self):
+        """Follow-ups the scheduled action carries out now."""
+        now = fields.Datetime.now()
+        return Domain("planned_date", "<=", fields.Date.context_today(self)) & (
+            Domain("state", "=", "planned")
+            | (
+                Domain("state", "=", "failed")
+                & Domain("attempt_count", "<", self._get_max_attempts())
+                & (Domain("retry_date", "=", False) | Domain("retry_date", "<=", now))
+            )
+        )
+
+    @api.model
+    def _lock_due_batch(self, limit):
+        """Lock and return up to ``limit`` due follow-ups that no other
+        transaction holds (``FOR UPDATE SKIP LOCKED``): two runs at the same
+        time never carry out the same follow-up."""
+        query = self._search(self._get_due_domain(), order="planned_date, id", limit=limit)
+        rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        return self.browse(row[0] for row in rows)
+
+    @api.model
+    def _cron_process_due(self, batch_size=None):
+        """Carry out the due follow-ups, a batch per transaction.
+
+        Progress is committed after every batch (``ir.cron._commit_progress``),
+        so a crash loses at most the batch in progress, which is simply done
+        again by the next run (nothing of it was committed).
+        """
+        self = self.sudo()  # a system job: it works for every salesperson
+        batch_size = batch_size or int(
+            self.env["ir.config_parameter"].get_param(
+                "sale_after_sales.followup_batch_size", DEFAULT_BATCH_SIZE
+            )
+        )
+        IrCron = self.env["ir.cron"]
+        IrCron._commit_progress(remaining=self.search_count(self._get_due_domain()))
+        while True:
+            batch = self._lock_due_batch(batch_size)
+            if not batch:
+                break
+            batch._process()
+            if not IrCron._commit_progress(len(batch)):
+                break  # out of time: the cron is called again for the rest
+
+    def _process(self):
+        """Carry out these due follow-ups: activities and e-mails.
+
+        The whole batch goes at once; if anything fails, each follow-up is
+        tried alone, so that one failing follow-up is marked failed and the
+        others are carried out.
+        """
+        ready = self._filter_executable()
+        try:
+            with self.env.cr.savepoint():
+                ready._execute()
+        except Exception:  # noqa: BLE001 - isolate the failing follow-ups below
+            _logger.info("Follow-up batch failed; carrying out its follow-ups one by one")
+            for followup in ready:
+                try:
+                    with self.env.cr.savepoint():
+                        followup._execute()
+                except Exception as error:  # noqa: BLE001 - recorded on the follow-up
+                    followup._mark_failed(str(error))
+
+    def _filter_executable(self):
+        """The follow-ups that can be carried out; the others are marked failed
+        with the reason (no e-mail address, nobody to assign...)."""
+        reasons = {followup: followup._get_blocking_reason() for followup in self}
+        for followup, reason in reasons.items():
+            if reason:
+                followup._mark_failed(reason)
+        return self.filtered(lambda f: not reasons[f])
+
+    def _get_blocking_reason(self):
+        """Why this follow-up cannot be carried out now (False when it can)."""
+        self.ensure_one()
+        step = self.step_id
+        if self.order_id.state != "sale":
+            return self.env._(
+                "The order %(order)s is not confirmed any more.", order=self.order_id.name
+            )
+        if step.send_mail and not self.partner_id.email:
+            return self.env._(
+                "The customer %(customer)s has no e-mail address.",
+                customer=self.partner_id.display_name,
+            )
+        if step.create_activity and not self.user_id:
+            return self.env._(
+                "Nobody is assigned: the order %(order)s has no salesperson and the "
+                "step has no responsible.",
+                order=self.order_id.name,
+            )
+        return False
+
+    def _execute(self):
+        """Create the activities and send the e-mails of these follow-ups (in batch)."""
+        with_activity = self.filtered(lambda f: f.step_id.create_activity and not f.activity_id)
+        # One notification e-mail per automated activity would flood the
+        # assignees: they find them in their activities and "My Follow-ups".
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create([followup._prepare_activity_vals() for followup in with_activity])
+        )
+        for followup, activity in zip(with_activity, activities, strict=True):
+            followup.activity_id = activity
+        with_mail = self.filtered(lambda f: f.step_id.send_mail and not f.mail_message_id)
+        for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
+            mails = template.send_mail_batch(
+                [followup.order_id.id for followup in followups],
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            for followup, mail in zip(followups, mails, strict=True):
+                followup.mail_message_id = mail.mail_message_id
+        now = fields.Datetime.now()
+        done = self.filtered(lambda f: not f.step_id.create_activity)
+        done.write(
+            {"state": "done", "done_date": now, "done_by_id": self.env.user.id, "retry_date": False}
+        )
+        (self - done).write({"state": "due", "retry_date": False})
+        self._increment_attempts()
+
+    def _increment_attempts(self):
+        for attempts, followups in self.grouped("attempt_count").items():
+            followups.attempt_count = attempts + 1
+
+    def _mark_failed(self, reason):
+        self.ensure_one()
+        attempts = self.attempt_count + 1
+        final = attempts >= self._get_max_attempts()
+        self.write(
+            {
+                "state": "failed",
+                "failure_reason": reason,
+                "attempt_count": attempts,
+                "retry_date": False if final else fields.Datetime.now() + RETRY_DELAY * attempts,
+            }
+        )
+        if final:
+            # Nothing is dropped silently: the order says it, and the follow-up
+            # stays in the "Failed" list until someone retries or cancels it.
+            self.order_id.message_post(
+                body=Markup("%s<br/>%s")
+                % (
+                    self.env._(
+                        "Follow-up '%(followup)s' failed %(count)s times and will not be "
+                        "tried again automatically.",
+                        followup=self.name,
+                        count=attempts,
+                    ),
+                    reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _prepare_activity_vals(self):
+        self.ensure_one()
+        step = self.step_id
+        activity_type = step.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+            "res_id": self.order_id.id,
+            "activity_type_id": activity_type.id,
+            "summary": step.activity_summary or self.name,
+            "note": step.activity_note or False,
+            "user_id": self.user_id.id,
+            "date_deadline": self.planned_date,
+        }

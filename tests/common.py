@@ -115,3 +115,24 @@ class AfterSalesCommon(TransactionCase):
                 **values,
             }
         )
+
+    @classmethod
+    def _create_plan(cls, name, steps, **values):
+        return cls.env["service.followup.plan"].create(
+            {
+                "name": name,
+                "trigger": values.pop("trigger", "order_confirmed"),
+                "step_ids": [Command.create(step) for step in steps],
+                **values,
+            }
+        )
+
+    def _run_followup_cron(self):
+        """Run the real scheduled action as the cron worker does, in a test
+        cursor whose commits are savepoints of the test transaction."""
+        cron = self.env.ref("sale_after_sales.ir_cron_process_due_followups")
+        self.env.flush_all()
+        job = {**cron.read(load=None)[0], "done": 0, "remaining": 0, "timed_out_counter": 0}
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            self.registry["ir.cron"]._process_job(cr, job)
+        self.env.invalidate_all()

@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -24,17 +23,6 @@ class TestFollowupPlanning(AfterSalesCommon):
                 {"name": "Check-in", "delay": 2, "delay_unit": "weeks"},
                 {"name": "Maintenance", "delay": 12, "delay_unit": "months"},
             ],
-        )
-
-    @classmethod
-    def _create_plan(cls, name, steps, **values):
-        return cls.env["service.followup.plan"].create(
-            {
-                "name": name,
-                "trigger": "order_confirmed",
-                "step_ids": [Command.create(step) for step in steps],
-                **values,
-            }
         )
 
     def _planned(self, order):
