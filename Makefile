@@ -1,10 +1,11 @@
 # After-Sales Service (sale_after_sales): development commands. See README.md.
-.PHONY: run test lint help
+.PHONY: run test lint bench help
 
 help:
 	@echo "make run   - serve Odoo with the module and demo data on http://localhost:8069 (admin/admin)"
 	@echo "make test  - install the module into a fresh database and run the whole test suite"
 	@echo "make lint  - ruff and pylint-odoo"
+	@echo "make bench - performance figures (ARGS='--count 10000 --concurrency-check 1000')"
 
 run:
 	tools/run $(ARGS)
@@ -14,3 +15,6 @@ test:
 
 lint:
 	tools/lint
+
+bench:
+	bench/run $(ARGS)

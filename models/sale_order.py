@@ -115,11 +115,17 @@ class SaleOrder(models.Model):
                 ["order_id"],
             )
         }
-        for order in self.filtered(lambda o: o not in logged):
-            order._log_service_history(
+        to_log = self.filtered(lambda o: o not in logged)
+        if to_log:
+            self.env["service.history"]._log(
                 "sale",
-                summary=self.env._("Sale %(order)s", order=order.name),
-                description=order._get_service_history_sale_description(),
+                [
+                    order._prepare_service_history_vals(
+                        summary=self.env._("Sale %(order)s", order=order.name),
+                        description=order._get_service_history_sale_description(),
+                    )
+                    for order in to_log
+                ],
             )
 
     def _plan_followups(self, trigger, plans=None, start=None, force=False):

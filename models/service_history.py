@@ -140,8 +140,16 @@ class ServiceHistory(models.Model):
                     code=type_code,
                 )
             )
+        # No "created" message nor tracking in the entry's own chatter: the
+        # entry is the record of what happened, and the event has its own trace.
         return (
             self.sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                mail_auto_subscribe_no_notify=True,
+            )
             .create([dict(vals, type_id=history_type.id) for vals in vals_list])
-            .sudo(False)
+            .with_env(self.env)
         )

@@ -1,0 +1,194 @@
+"""Benchmark of the follow-up scheduled action (run by ``make bench``, not a test).
+
+Creates N confirmed orders whose follow-up (a satisfaction call) is due today,
+runs the real scheduled action method (batches, row locks, a commit per batch)
+and prints wall time, queries and follow-ups per second. Then it does the same
+work the obvious way, as a hand-built automation rule would: one activity per
+order, created in a Python loop through the ORM, on the same orders; and once
+more without the e-mail that tells the assignee (the scheduled action does not
+send it either: assignees find their follow-ups in their lists).
+
+With ``--concurrency-check M`` it also plans M more follow-ups and runs two
+scheduled actions at the same time in two threads with their own database
+connections, then checks that no follow-up got two activities.
+
+Runs inside ``click-odoo``, which provides ``env``.
+"""
+
+import argparse
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+from odoo import SUPERUSER_ID, api, fields
+
+parser = argparse.ArgumentParser(prog="bench/run")
+parser.add_argument("--count", type=int, default=10_000, help="orders (default 10000)")
+parser.add_argument("--batch-size", type=int, default=200, help="follow-ups per batch")
+parser.add_argument("--concurrency-check", type=int, default=0, metavar="M")
+args = parser.parse_args(sys.argv[1:])
+
+env = env  # noqa: F821, PLW0127 - provided by click-odoo
+cr = env.cr
+
+
+@contextmanager
+def measure(label, count):
+    env.flush_all()
+    env.invalidate_all()
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    figures = {}
+    yield figures
+    env.flush_all()
+    cr.commit()
+    elapsed = time.perf_counter() - start
+    figures.update(
+        label=label,
+        seconds=elapsed,
+        queries=cr.sql_log_count - queries,
+        per_second=count / elapsed if elapsed else float("inf"),
+    )
+    print(
+        f"{label:<42} {count:>7} follow-ups  {elapsed:8.2f} s  "
+        f"{figures['queries']:>8} queries  {figures['per_second']:9.1f} follow-ups/s",
+        flush=True,
+    )
+
+
+def create_orders(count, partner, product, user):
+    orders = env["sale.order"]
+    for start in range(0, count, 500):
+        # Setup, not measured: skip the chatter of the new orders.
+        chunk = (
+            env["sale.order"]
+            .with_context(tracking_disable=True)
+            .create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "user_id": user.id,
+                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                    }
+                    for _ in range(min(500, count - start))
+                ]
+            )
+        )
+        chunk = chunk.with_env(env)
+        chunk.action_confirm()
+        env.flush_all()
+        cr.commit()
+        env.invalidate_all()
+        orders |= chunk
+    return orders
+
+
+def main():
+    Followup = env["service.followup"]
+    env["service.followup.plan"].search([]).active = False
+    call = env.ref("mail.mail_activity_data_call")
+    plan = env["service.followup.plan"].create(
+        {
+            "name": "Bench: welcome call",
+            "step_ids": [
+                (0, 0, {"name": "Welcome call", "activity_type_id": call.id, "delay": 0}),
+            ],
+        }
+    )
+    user = env.ref("base.user_admin")
+    partner = env["res.partner"].create({"name": "Bench Customer", "email": "bench@example.com"})
+    product = env["product.product"].create({"name": "Bench Product", "list_price": 10})
+    # The scheduled action is what processes these; keep the cron worker (if
+    # any) from racing the measurement.
+    env.ref("sale_after_sales.ir_cron_process_due_followups").active = False
+    cr.commit()
+
+    print(f"creating {args.count} confirmed orders with a due follow-up...", flush=True)
+    start = time.perf_counter()
+    orders = create_orders(args.count, partner, product, user)
+    print(f"  done in {time.perf_counter() - start:.1f} s", flush=True)
+    due = Followup.search_count([("order_id", "in", orders.ids), ("state", "=", "planned")])
+    assert due == args.count, f"expected {args.count} planned follow-ups, got {due}"
+
+    print()
+    with measure(f"scheduled action (batches of {args.batch_size})", args.count) as ours:
+        Followup._cron_process_due(batch_size=args.batch_size)
+    done = Followup.search_count([("order_id", "in", orders.ids), ("state", "=", "due")])
+    assert done == args.count, f"expected {args.count} follow-ups processed, got {done}"
+
+    with measure("ORM loop, one activity per order", args.count) as loop:
+        deadline = fields.Date.context_today(env["sale.order"])
+        for order in orders:
+            order.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=deadline,
+                summary="Welcome call",
+                user_id=order.user_id.id,
+            )
+
+    with measure("ORM loop, without assignment e-mails", args.count) as quiet:
+        for order in orders.with_context(mail_activity_quick_update=True):
+            order.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=deadline,
+                summary="Welcome call",
+                user_id=order.user_id.id,
+            )
+
+    batches = -(-args.count // args.batch_size)
+    print()
+    print(f"queries per batch of {args.batch_size}: {ours['queries'] / batches:.1f}")
+    print(
+        f"queries per follow-up: {ours['queries'] / args.count:.2f} "
+        f"(ORM loop: {loop['queries'] / args.count:.2f})"
+    )
+    print(
+        f"throughput: {ours['per_second'] / loop['per_second']:.1f}x the ORM loop, "
+        f"{ours['per_second'] / quiet['per_second']:.1f}x the loop without assignment e-mails"
+    )
+
+    if args.concurrency_check:
+        concurrency_check(plan, partner, product, user)
+
+
+def concurrency_check(plan, partner, product, user):
+    count = args.concurrency_check
+    print(f"\nconcurrency: {count} more follow-ups, two scheduled actions at once...", flush=True)
+    orders = create_orders(count, partner, product, user)
+    errors = []
+
+    def worker():
+        try:
+            with env.registry.cursor() as worker_cr:
+                worker_env = api.Environment(worker_cr, SUPERUSER_ID, {})
+                worker_env["service.followup"]._cron_process_due(batch_size=50)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    env.invalidate_all()
+    cr.execute(
+        """SELECT res_id, count(*) FROM mail_activity
+            WHERE res_model = 'sale.order' AND res_id = ANY(%s)
+         GROUP BY res_id HAVING count(*) > 1""",
+        [orders.ids],
+    )
+    doubles = cr.fetchall()
+    processed = env["service.followup"].search_count(
+        [("order_id", "in", orders.ids), ("state", "=", "due")]
+    )
+    print(
+        f"  errors: {len(errors)}; processed: {processed}/{count}; "
+        f"orders with two activities: {len(doubles)}"
+    )
+    if errors or doubles or processed != count:
+        raise SystemExit("concurrency check FAILED")
+    print("  concurrency check OK")
+
+
+main()

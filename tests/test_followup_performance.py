@@ -1,0 +1,76 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupPerformance(AfterSalesCommon):
+    """The scheduled action's cost per batch does not grow with the batch."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["service.followup.plan"].search([]).active = False
+        cls.product_machine.after_sales_advice = "<p>Descale every three months.</p>"
+        cls._create_plan(
+            "Care",
+            [
+                {
+                    "name": "Thank you",
+                    "create_activity": False,
+                    "send_mail": True,
+                    "mail_template_id": cls.env.ref(
+                        "sale_after_sales.mail_template_followup_thank_you"
+                    ).id,
+                },
+                {"name": "Welcome call", "activity_summary": "Welcome call"},
+            ],
+        )
+
+    def _due_followups(self, count):
+        customers = self.env["res.partner"].create(
+            [{"name": f"Customer {i}", "email": f"customer{i}@example.com"} for i in range(count)]
+        )
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "user_id": self.salesman.id,
+                    "order_line": [(0, 0, {"product_id": self.product_machine.id})],
+                }
+                for customer in customers
+            ]
+        )
+        orders.action_confirm()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return self.env["service.followup"].search([("order_id", "in", orders.ids)])
+
+    def _queries(self, followups):
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        followups._process()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_queries_per_batch_do_not_depend_on_its_size(self):
+        self._queries(self._due_followups(2))  # warm the caches (templates, views)
+        small = self._queries(self._due_followups(3))
+        large = self._queries(self._due_followups(15))
+        self.assertEqual(small, large)
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_one_batch_of_followups_is_a_bounded_number_of_queries(self):
+        self._queries(self._due_followups(2))  # warm the caches (templates, views)
+        followups = self._due_followups(10)
+        self.env.invalidate_all()
+        # 20 follow-ups: 10 e-mails rendered and queued, 10 activities created.
+        with self.assertQueryCount(38):
+            followups._process()
+            self.env.flush_all()
+        self.assertEqual(set(followups.mapped("state")), {"done", "due"})
+        self.assertEqual(len(followups.activity_id), 10)
+        self.assertEqual(len(followups.mail_message_id), 10)
