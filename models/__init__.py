@@ -2,7 +2,11 @@ from . import service_history_type
 from . import service_history
 from . import service_followup_plan
 from . import service_followup
+from . import service_handover_check
+from . import service_handover_result
 from . import product_template
+from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import sale_order_line

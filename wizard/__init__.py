@@ -1,2 +1,3 @@
 from . import service_followup_done_wizard
 from . import service_followup_apply_wizard
+from . import service_handover_send_back_wizard

@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    handover_auto_start = fields.Boolean(related="company_id.handover_auto_start", readonly=False)
+    handover_default_user_id = fields.Many2one(
+        related="company_id.handover_default_user_id", readonly=False
+    )
+    handover_reminder_days = fields.Integer(
+        related="company_id.handover_reminder_days", readonly=False
+    )
+    handover_allow_uninvoiced = fields.Boolean(
+        related="company_id.handover_allow_uninvoiced", readonly=False
+    )
