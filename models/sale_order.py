@@ -434,7 +434,7 @@ class SaleOrder(models.Model):
     def _handover_check_customer_email(self):
         return {
             order: False
-            if order.partner_id.email
+            if order.partner_id.email or order.partner_id.commercial_partner_id.email
             else self.env._("%(customer)s has no e-mail.", customer=order.partner_id.display_name)
             for order in self
         }
@@ -442,7 +442,7 @@ class SaleOrder(models.Model):
     def _handover_check_customer_phone(self):
         return {
             order: False
-            if order.partner_id.phone
+            if order.partner_id.phone or order.partner_id.commercial_partner_id.phone
             else self.env._(
                 "%(customer)s has no phone number.", customer=order.partner_id.display_name
             )
@@ -493,6 +493,9 @@ class SaleOrder(models.Model):
         }
 
     def _handover_check_invoice_prices(self):
+        # Read the invoice lines of all the orders at once, not order by order.
+        self.order_line.invoice_lines.move_id.mapped("state")
+        self.order_line.invoice_lines.sale_line_ids.mapped("order_id")
         result = {}
         for order in self:
             lines = order.order_line.filtered(
