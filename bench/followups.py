@@ -8,6 +8,9 @@ order, created in a Python loop through the ORM, on the same orders; and once
 more without the e-mail that tells the assignee (the scheduled action does not
 send it either: assignees find their follow-ups in their lists).
 
+It also runs every handover check on ``--handover-orders`` of those orders
+(default 1000) and on a tenth of them: the queries do not grow with the orders.
+
 With ``--concurrency-check M`` it also plans M more follow-ups and runs two
 scheduled actions at the same time in two threads with their own database
 connections, then checks that no follow-up got two activities.
@@ -27,6 +30,9 @@ parser = argparse.ArgumentParser(prog="bench/run")
 parser.add_argument("--count", type=int, default=10_000, help="orders (default 10000)")
 parser.add_argument("--batch-size", type=int, default=200, help="follow-ups per batch")
 parser.add_argument("--concurrency-check", type=int, default=0, metavar="M")
+parser.add_argument(
+    "--handover-orders", type=int, default=1000, help="orders whose handover checks run"
+)
 args = parser.parse_args(sys.argv[1:])
 
 env = env  # noqa: F821, PLW0127 - provided by click-odoo
@@ -51,8 +57,8 @@ def measure(label, count):
         per_second=count / elapsed if elapsed else float("inf"),
     )
     print(
-        f"{label:<42} {count:>7} follow-ups  {elapsed:8.2f} s  "
-        f"{figures['queries']:>8} queries  {figures['per_second']:9.1f} follow-ups/s",
+        f"{label:<42} {count:>7} records  {elapsed:8.2f} s  "
+        f"{figures['queries']:>8} queries  {figures['per_second']:9.1f} records/s",
         flush=True,
     )
 
@@ -148,8 +154,24 @@ def main():
         f"{ours['per_second'] / quiet['per_second']:.1f}x the loop without assignment e-mails"
     )
 
+    handover_checks(orders[: args.handover_orders])
+
     if args.concurrency_check:
         concurrency_check(plan, partner, product, user)
+
+
+def handover_checks(orders):
+    """All the handover checks on many orders: the queries do not grow with them."""
+    print()
+    orders.write({"handover_state": "checking", "handover_note": "<p>Bench</p>"})
+    for count in (len(orders) // 10, len(orders)):
+        subset = orders[:count]
+        subset.handover_result_ids.unlink()
+        env.flush_all()  # the setup above is not measured
+        cr.commit()
+        with measure(f"handover checks on {count} orders", count) as figures:
+            subset._run_handover_checks()
+        print(f"  {figures['queries']} queries for {len(subset.handover_result_ids)} results")
 
 
 def concurrency_check(plan, partner, product, user):

@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -16,6 +17,7 @@ _logger = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(hours=1)
+LOCK_ATTEMPTS = 5
 
 
 class ServiceFollowup(models.Model):
@@ -254,8 +256,18 @@ class ServiceFollowup(models.Model):
         transaction holds (``FOR UPDATE SKIP LOCKED``): two runs at the same
         time never carry out the same follow-up."""
         query = self._search(self._get_due_domain(), order="planned_date, id", limit=limit)
-        rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return self.browse(row[0] for row in rows)
+        sql = SQL("%s FOR UPDATE SKIP LOCKED", query.select())
+        for _attempt in range(LOCK_ATTEMPTS):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    # Not logged: the failure below is expected and handled.
+                    self.env.cr.execute(sql, log_exceptions=False)
+                    return self.browse(row[0] for row in self.env.cr.fetchall())
+            except SerializationFailure:
+                # Another run carried out some of these rows after this
+                # transaction's snapshot was taken: look again in a new one.
+                self.env["ir.cron"]._commit_progress()
+        return self.browse()
 
     @api.model
     def _cron_process_due(self, batch_size=None):
