@@ -137,17 +137,12 @@ class ServiceFollowup(models.Model):
                     names=", ".join(wrong.mapped("display_name")),
                 )
             )
+        today = fields.Date.context_today(self)
         self.write(
-            {
-                "state": "planned",
-                "attempt_count": 0,
-                "retry_date": False,
-                "failure_reason": False,
-                "planned_date": max(
-                    fields.Date.context_today(self), min(self.mapped("planned_date"))
-                ),
-            }
+            {"state": "planned", "attempt_count": 0, "retry_date": False, "failure_reason": False}
         )
+        # Overdue ones are due today; later ones keep their date.
+        self.filtered(lambda f: f.planned_date < today).planned_date = today
         return True
 
     def action_cancel(self):
