@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .service_followup import OPEN_STATES
+
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
@@ -10,9 +12,7 @@ class MailActivity(models.Model):
         return (
             self.env["service.followup"]
             .sudo()
-            .search(
-                [("activity_id", "in", self.ids), ("state", "in", ("planned", "due", "failed"))]
-            )
+            .search([("activity_id", "in", self.ids), ("state", "in", OPEN_STATES)])
         )
 
     def _action_done(self, feedback=False, attachment_ids=None):

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .service_followup import OPEN_STATES
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -64,9 +66,7 @@ class ResPartner(models.Model):
                 lambda f, p=partner: f.commercial_partner_id == p.commercial_partner_id
             )
             partner.service_followup_count = len(
-                partner.service_followup_ids.filtered(
-                    lambda f: f.state in ("planned", "due", "failed")
-                )
+                partner.service_followup_ids.filtered(lambda f: f.state in OPEN_STATES)
             )
 
     def _compute_service_sale_line_ids(self):

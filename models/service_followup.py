@@ -18,6 +18,8 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(hours=1)
 LOCK_ATTEMPTS = 5
+# Follow-ups still to be carried out or closed.
+OPEN_STATES = ("planned", "due", "failed")
 
 
 class ServiceFollowup(models.Model):
@@ -107,7 +109,7 @@ class ServiceFollowup(models.Model):
         today = fields.Date.context_today(self)
         for followup in self:
             followup.is_overdue = (
-                followup.state in ("planned", "due", "failed")
+                followup.state in OPEN_STATES
                 and followup.planned_date
                 and followup.planned_date < today
             )
@@ -166,7 +168,7 @@ class ServiceFollowup(models.Model):
     # ------------------------------------------------------------------
 
     def _check_can_close(self):
-        wrong = self.filtered(lambda f: f.state not in ("planned", "due", "failed"))
+        wrong = self.filtered(lambda f: f.state not in OPEN_STATES)
         if wrong:
             raise UserError(
                 self.env._(
@@ -177,7 +179,7 @@ class ServiceFollowup(models.Model):
 
     def _cancel(self):
         """Cancel the pending follow-ups and drop their open activities."""
-        pending = self.filtered(lambda f: f.state in ("planned", "due", "failed"))
+        pending = self.filtered(lambda f: f.state in OPEN_STATES)
         pending.activity_id.filtered("active").with_context(
             sale_after_sales_cancelling=True
         ).unlink()
