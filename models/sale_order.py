@@ -76,7 +76,7 @@ class SaleOrder(models.Model):
             order.handover_blocking_count = len(results._is_blocking())
             order.handover_warning_count = len(results.filtered(lambda r: r.state == "warning"))
 
-    @api.depends("date_order", "handover_state", "company_id.handover_reminder_days")
+    @api.depends("state", "date_order", "handover_state", "company_id.handover_reminder_days")
     def _compute_handover_is_late(self):
         now = fields.Datetime.now()
         for order in self:
@@ -161,8 +161,7 @@ class SaleOrder(models.Model):
         check fails; one message lists every failing check of every order."""
         self._check_handover_sales_side()
         self._check_handover_state(("not_started", "checking", "sent_back"))
-        self.filtered(lambda o: o.handover_state == "not_started")._start_handover()
-        self._run_handover_checks()
+        self._start_handover()  # moves the new ones to "checking" and runs every check once
         problems = [order._get_handover_blocking_message() for order in self]
         problems = [problem for problem in problems if problem]
         if problems:
@@ -185,8 +184,8 @@ class SaleOrder(models.Model):
                 "handover_date": fields.Datetime.now(),
             }
         )
+        self.activity_unlink(["sale_after_sales.mail_activity_type_handover_reminder"])
         for order in self:
-            order.activity_unlink(["sale_after_sales.mail_activity_type_handover_reminder"])
             order.activity_schedule(
                 "sale_after_sales.mail_activity_type_handover",
                 user_id=order._get_handover_responsible().id,
