@@ -313,7 +313,6 @@ class SaleOrder(models.Model):
         """
         orders = self.sudo()
         checks = orders._get_handover_checks()
-        existing = {(r.order_id, r.check_id): r for r in orders.handover_result_ids}
         outcome = {}  # (order, check) -> values
         for check in checks:
             applicable = orders.filtered(check._applies_to)
@@ -330,17 +329,10 @@ class SaleOrder(models.Model):
                     state = "fail" if check.severity == "blocking" else "warning"
                 outcome[order, check] = {"state": state, "reason": reason or False}
         Result = self.env["service.handover.result"].sudo()
-        to_create = [
-            {"order_id": order.id, "check_id": check.id, "state": "todo", **values}
-            for (order, check), values in outcome.items()
-            if (order, check) not in existing
-        ]
-        for key, result in existing.items():
-            values = outcome.get(key)
-            if values and any(result[name] != value for name, value in values.items()):
-                result.write(values)
-        Result.browse(r.id for key, r in existing.items() if key not in outcome).unlink()
-        Result.create(to_create)
+        # One query for the existing results, whatever their number.
+        existing = Result.search_fetch([("order_id", "in", orders.ids)], ["order_id", "check_id"])
+        existing.filtered(lambda r: (r.order_id, r.check_id) not in outcome).unlink()
+        Result._save_outcome(outcome)
 
     def _get_handover_blocking_message(self):
         self.ensure_one()

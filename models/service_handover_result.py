@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class ServiceHandoverResult(models.Model):
@@ -37,6 +38,67 @@ class ServiceHandoverResult(models.Model):
     _order_check_unique = models.Constraint(
         "UNIQUE(order_id, check_id)", "An order has one result per handover check."
     )
+
+    def _save_outcome(self, outcome):
+        """Store the outcome of a run of the checks, in one statement.
+
+        ``outcome`` maps ``(order, check)`` to ``{"state": ..., "reason": ...}``
+        for automatic checks and to ``{}`` for manual items. Missing results are
+        inserted; automatic results whose state or reason changed are updated;
+        ticked manual items keep their tick. One ``INSERT ... ON CONFLICT``
+        whatever the number of orders (the ORM would insert 100 rows a query).
+        Two runs on one order at once end in a serialization failure, which
+        Odoo retries, not in an error on the one-result-per-check constraint.
+
+        Only ``state`` and ``reason`` come from the checks: the other stored
+        fields are filled here, so a field added by another module to this
+        model must be filled by overriding this method.
+        """
+        if not outcome:
+            return self.browse()
+        self.flush_model()
+        self.env["sale.order"].flush_model(["company_id"])
+        self.env["service.handover.check"].flush_model(["sequence"])
+        keys = list(outcome)
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO service_handover_result AS result
+                       (order_id, check_id, company_id, sequence, state, reason,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT row.order_id, row.check_id, sale_order.company_id,
+                       service_handover_check.sequence, row.state, row.reason,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(order_ids)s::int[], %(check_ids)s::int[],
+                              %(states)s::varchar[], %(reasons)s::text[])
+                       AS row(order_id, check_id, state, reason)
+                  JOIN sale_order ON sale_order.id = row.order_id
+                  JOIN service_handover_check ON service_handover_check.id = row.check_id
+                ON CONFLICT (order_id, check_id) DO UPDATE
+                   SET state = EXCLUDED.state, reason = EXCLUDED.reason,
+                       write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                 WHERE (result.state, result.reason)
+                       IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.reason)
+                   AND NOT (EXCLUDED.state = 'todo' AND result.state = 'done')
+                RETURNING result.id
+                """,
+                uid=self.env.uid,
+                now=now,
+                order_ids=[order.id for order, _check in keys],
+                check_ids=[check.id for _order, check in keys],
+                states=[outcome[key].get("state", "todo") for key in keys],
+                reasons=[outcome[key].get("reason") or None for key in keys],
+            )
+        )
+        results = self.browse(row_id for (row_id,) in self.env.cr.fetchall())
+        # The rows changed behind the ORM: forget them, and tell the orders
+        # (their check counters depend on them) without reading the rows back.
+        self.invalidate_model()
+        orders = self.env["sale.order"].browse({order.id for order, _check in keys})
+        orders.invalidate_recordset(["handover_result_ids"])
+        orders.modified(["handover_result_ids"])
+        return results
 
     def _is_blocking(self):
         """Failed blocking checks and blocking manual items not ticked."""
