@@ -503,22 +503,20 @@ class SaleOrder(models.Model):
             for aml in invoice_lines:
                 differences += order._get_invoice_line_differences(aml)
             for line in lines:
-                if (
-                    float_compare(
-                        line.qty_invoiced,
-                        line.product_uom_qty,
-                        precision_rounding=line.product_uom_id.rounding or 0.01,
-                    )
-                    > 0
+                # Over-invoiced across several invoices; one invoice line over
+                # the order is already reported with its invoice above.
+                if not line._is_qty_over(line.qty_invoiced) or any(
+                    line._is_qty_over(aml.quantity) for aml in line.invoice_lines & invoice_lines
                 ):
-                    differences.append(
-                        self.env._(
-                            "Line '%(line)s': %(invoiced)s invoiced, %(ordered)s ordered.",
-                            line=line.product_id.display_name or line.name,
-                            invoiced=formatLang(self.env, line.qty_invoiced, dp="Product Unit"),
-                            ordered=formatLang(self.env, line.product_uom_qty, dp="Product Unit"),
-                        )
+                    continue
+                differences.append(
+                    self.env._(
+                        "Line '%(line)s': %(invoiced)s invoiced, %(ordered)s ordered.",
+                        line=line.product_id.display_name or line.name,
+                        invoiced=formatLang(self.env, line.qty_invoiced, dp="Product Unit"),
+                        ordered=formatLang(self.env, line.product_uom_qty, dp="Product Unit"),
                     )
+                )
             result[order] = "\n".join(differences) or False
         return result
 
@@ -551,14 +549,7 @@ class SaleOrder(models.Model):
                         ordered=formatLang(self.env, line.discount),
                     )
                 )
-            if (
-                float_compare(
-                    aml.quantity,
-                    line.product_uom_qty,
-                    precision_rounding=line.product_uom_id.rounding or 0.01,
-                )
-                > 0
-            ):
+            if line._is_qty_over(aml.quantity):
                 differences.append(
                     self.env._(
                         "%(label)s: quantity %(invoiced)s invoiced, %(ordered)s ordered.",

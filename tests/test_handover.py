@@ -132,6 +132,27 @@ class TestHandover(AfterSalesCommon):
         self.assertIn("2,450.00", result.reason)
         self.assertIn("discount 5.00% invoiced, 0.00% ordered", result.reason)
 
+        over = self._order()
+        invoice = self._invoice(over, edit={"quantity": 3})
+        self._start(over)
+        reason = self._result(over, self.check_invoice).reason
+        self.assertEqual(
+            reason,
+            f"Invoice {invoice.name} line 'Espresso Machine': quantity 3.00 invoiced, "
+            "2.00 ordered.",
+            "one invoice line over the order is reported once",
+        )
+
+        twice = self._order()
+        self._invoice(twice, edit={"quantity": 1})
+        self._invoice(twice, edit={"quantity": 2})
+        self._start(twice)
+        self.assertEqual(
+            self._result(twice, self.check_invoice).reason,
+            "Line 'Espresso Machine': 3.00 invoiced, 2.00 ordered.",
+            "over-invoiced across two invoices",
+        )
+
     def test_manual_check_records_who_ticked_it_and_when(self):
         order = self._start(self._order())
         told = self._result(order, self.check_told)
