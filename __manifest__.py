@@ -30,6 +30,11 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/mail_activity_views.xml",
+        "report/service_followup_report_views.xml",
+        "report/service_handover_report_views.xml",
+        "report/service_satisfaction_report_views.xml",
+        "report/sale_order_handover_sheet.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,6 +1,12 @@
+from collections import defaultdict
+
 from odoo import fields, models
+from odoo.fields import Domain
 
 from .service_followup import OPEN_STATES
+
+# Handovers started and not accepted yet.
+OPEN_HANDOVER_STATES = ("checking", "handed_over", "sent_back")
 
 
 class ResPartner(models.Model):
@@ -32,6 +38,71 @@ class ResPartner(models.Model):
         string="Products Bought",
         compute="_compute_service_sale_line_ids",
     )
+
+    # The customer at a glance (for the whole company: its contacts share it).
+    service_last_contact_date = fields.Datetime(
+        string="Last Service Contact", compute="_compute_service_overview"
+    )
+    service_next_followup_date = fields.Date(
+        string="Next Follow-up", compute="_compute_service_overview"
+    )
+    service_satisfaction_avg = fields.Float(
+        string="Average Satisfaction",
+        compute="_compute_service_overview",
+        digits=(3, 1),
+        help="Average of the rated service contacts, from 1 (very dissatisfied) to 5.",
+    )
+    service_open_handover_count = fields.Integer(
+        string="Open Handovers",
+        compute="_compute_service_overview",
+        help="Orders whose handover to the service department is not accepted yet.",
+    )
+    service_product_count = fields.Integer(
+        string="Products", compute="_compute_service_overview"
+    )
+
+    def _compute_service_overview(self):
+        """Grouped reads for the whole set of customers, one per figure."""
+        commercial = self.commercial_partner_id
+        History = self.env["service.history"]
+        domain = [("commercial_partner_id", "in", commercial.ids)]
+        last = dict(History._read_group(domain, ["commercial_partner_id"], ["date:max"]))
+        satisfaction = dict(
+            History._read_group(
+                Domain.AND([domain, [("satisfaction", "!=", "0")]]),
+                ["commercial_partner_id"],
+                ["satisfaction_score:avg"],
+            )
+        )
+        next_followup = dict(
+            self.env["service.followup"]._read_group(
+                Domain.AND([domain, [("state", "in", OPEN_STATES)]]),
+                ["commercial_partner_id"],
+                ["planned_date:min"],
+            )
+        )
+        handovers = defaultdict(int)
+        for partner, count in self.env["sale.order"]._read_group(
+            [
+                ("partner_id", "child_of", commercial.ids),
+                ("handover_state", "in", OPEN_HANDOVER_STATES),
+            ],
+            ["partner_id"],
+            ["__count"],
+        ):
+            handovers[partner.commercial_partner_id] += count
+        products = defaultdict(set)
+        for partner, product in self.env["sale.order.line"]._read_group(
+            self._get_service_sale_line_domain(), ["order_partner_id", "product_id"]
+        ):
+            products[partner.commercial_partner_id].add(product)
+        for partner in self:
+            entity = partner.commercial_partner_id
+            partner.service_last_contact_date = last.get(entity)
+            partner.service_next_followup_date = next_followup.get(entity)
+            partner.service_satisfaction_avg = satisfaction.get(entity, 0.0)
+            partner.service_open_handover_count = handovers[entity]
+            partner.service_product_count = len(products[entity])
 
     def _compute_service_history_count(self):
         counts = dict(
@@ -109,4 +180,15 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_filter_open": 1}
+        return action
+
+    def action_view_service_handovers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.sale_order_action_handover"
+        )
+        action["domain"] = [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("handover_state", "in", OPEN_HANDOVER_STATES),
+        ]
         return action

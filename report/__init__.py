@@ -1,0 +1,3 @@
+from . import service_followup_report
+from . import service_handover_report
+from . import service_satisfaction_report

@@ -1,0 +1,79 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class ServiceFollowupReport(models.Model):
+    """Follow-ups, with whether they were done on time: one row per follow-up
+    not cancelled. Computed by PostgreSQL, read with grouped reads."""
+
+    _name = "service.followup.report"
+    _description = "Follow-up Analysis"
+    _auto = False
+    _rec_name = "name"
+    _order = "planned_date desc, id desc"
+
+    name = fields.Char(string="Follow-up", readonly=True)
+    followup_id = fields.Many2one("service.followup", readonly=True)
+    order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    plan_id = fields.Many2one("service.followup.plan", string="Plan", readonly=True)
+    step_id = fields.Many2one("service.followup.plan.step", string="Step", readonly=True)
+    user_id = fields.Many2one("res.users", string="Assigned to", readonly=True)
+    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    planned_date = fields.Date(readonly=True)
+    done_date = fields.Date(string="Done on", readonly=True)
+    state = fields.Selection(
+        [
+            ("planned", "Planned"),
+            ("due", "Due"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        readonly=True,
+    )
+    done_count = fields.Integer(string="Done", readonly=True)
+    on_time_count = fields.Integer(string="Done on Time", readonly=True)
+    overdue_count = fields.Integer(
+        string="Overdue", readonly=True, help="Open follow-ups whose date has passed."
+    )
+    on_time_rate = fields.Float(
+        string="On Time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the done follow-ups done on or before their planned date.",
+    )
+    delay_days = fields.Float(
+        string="Days Late",
+        readonly=True,
+        aggregator="avg",
+        help="Days between the planned date and the day the follow-up was done "
+        "(negative when done early).",
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT followup.id, followup.id AS followup_id, followup.name,
+                   followup.order_id, followup.commercial_partner_id AS partner_id,
+                   followup.plan_id, followup.step_id, followup.user_id,
+                   sale_order.user_id AS salesperson_id, sale_order.team_id,
+                   followup.company_id, followup.planned_date,
+                   followup.done_date::date AS done_date, followup.state,
+                   %(done)s::int AS done_count,
+                   (%(done)s AND %(on_time)s)::int AS on_time_count,
+                   (followup.state IN ('planned', 'due', 'failed')
+                    AND followup.planned_date < current_date)::int AS overdue_count,
+                   CASE WHEN %(done)s THEN CASE WHEN %(on_time)s THEN 100.0 ELSE 0.0 END
+                   END AS on_time_rate,
+                   CASE WHEN %(done)s THEN followup.done_date::date - followup.planned_date
+                   END AS delay_days
+              FROM service_followup AS followup
+              JOIN sale_order ON sale_order.id = followup.order_id
+             WHERE followup.state != 'cancelled'
+            """,
+            done=SQL("(followup.state = 'done' AND followup.done_date IS NOT NULL)"),
+            on_time=SQL("followup.done_date::date <= followup.planned_date"),
+        )
