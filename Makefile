@@ -1,11 +1,13 @@
 # After-Sales Service (sale_after_sales): development commands. See README.md.
-.PHONY: run test lint bench help
+.PHONY: run test lint bench screenshots pot help
 
 help:
 	@echo "make run   - serve Odoo with the module and demo data on http://localhost:8069 (admin/admin)"
 	@echo "make test  - install the module into a fresh database and run the whole test suite"
 	@echo "make lint  - ruff and pylint-odoo"
 	@echo "make bench - performance figures (ARGS='--count 10000 --concurrency-check 1000')"
+	@echo "make screenshots - run the browser tours and save the README screenshots in static/description"
+	@echo "make pot   - regenerate the translation template i18n/sale_after_sales.pot"
 
 run:
 	tools/run $(ARGS)
@@ -18,3 +20,9 @@ lint:
 
 bench:
 	bench/run $(ARGS)
+
+screenshots:
+	SAA_SCREENSHOTS_DIR=$(CURDIR)/static/description tools/run-tests -k TestTours
+
+pot:
+	tools/makepot

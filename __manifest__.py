@@ -40,6 +40,11 @@
     "demo": [
         "demo/sale_after_sales_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sale_after_sales/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

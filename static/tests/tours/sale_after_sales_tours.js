@@ -1,0 +1,153 @@
+import { registry } from "@web/core/registry";
+
+/**
+ * A step that asks the test (tests/test_tours.py) for a screenshot of the
+ * page as it is, named ``name``, then leaves the browser time to take it.
+ */
+function screenshot(name, trigger) {
+    return {
+        content: `screenshot ${name}`,
+        trigger,
+        async run() {
+            console.log(`sale_after_sales:screenshot:${name}`);
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+        },
+    };
+}
+
+registry.category("web_tour.tours").add("sale_after_sales_handover_tour", {
+    steps: () => [
+        {
+            content: "The salesperson confirms the quotation",
+            trigger: ".o_form_view button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The order is confirmed: hand it over to the service department",
+            trigger: ".o_form_view button[name=action_hand_over]",
+            run: "click",
+        },
+        {
+            content: "The handover is refused: the customer has no phone number",
+            trigger: ".modal .modal-body:contains(no phone number)",
+        },
+        screenshot("handover_blocked", ".modal .modal-body:contains(not ticked yet)"),
+        {
+            content: "Close the message",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Open the Handover tab",
+            trigger: ".o_notebook a.nav-link:contains(Handover)",
+            run: "click",
+        },
+        {
+            content: "Start the checks to see them one by one",
+            trigger: ".o_form_view button[name=action_start_handover]",
+            run: "click",
+        },
+        {
+            content: "Tell the customer who the service contact is, and tick it",
+            trigger: ".o_field_widget[name=handover_result_ids] button[name=action_tick]",
+            run: "click",
+        },
+        screenshot(
+            "handover_checks",
+            ".o_field_widget[name=handover_result_ids] .o_data_row:contains(no phone number)"
+        ),
+        {
+            content: "Open the customer to add the phone number",
+            trigger: ".o_field_widget[name=partner_id] a.o_form_uri",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=phone] input",
+            run: "edit +32 2 555 77 88",
+        },
+        {
+            content: "Save the customer",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view:not(.o_form_dirty) .o_field_widget[name=phone] input",
+        },
+        {
+            content: "Back to the order",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains(S0)",
+            run: "click",
+        },
+        {
+            content: "Hand the order over again",
+            trigger: ".o_form_view button[name=action_hand_over]",
+            run: "click",
+        },
+        {
+            content: "The order waits for the service department",
+            trigger: ".o_form_view:not(:has(button[name=action_hand_over])) .o_field_widget[name=handover_state]:contains(Waiting for Service)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sale_after_sales_accept_tour", {
+    steps: () => [
+        screenshot("handovers_waiting", ".o_list_view .o_data_row:contains(Brightwater Bakery)"),
+        {
+            content: "The service user opens the order waiting for him",
+            trigger: ".o_list_view .o_data_row:contains(Brightwater Bakery) .o_data_cell",
+            run: "click",
+        },
+        {
+            content: "Accept the handover",
+            trigger: ".o_form_view button[name=action_accept_handover]",
+            run: "click",
+        },
+        {
+            content: "The handover is accepted",
+            trigger: ".o_form_view:not(:has(button[name=action_accept_handover])) .o_statusbar_status .o_arrow_button_current:contains(Accepted)",
+        },
+        {
+            content: "The checks as the salesperson left them",
+            trigger: ".o_notebook a.nav-link:contains(Checks)",
+            run: "click",
+        },
+        screenshot("handover_accepted", ".o_field_widget[name=handover_result_ids] .o_data_row"),
+    ],
+});
+
+registry.category("web_tour.tours").add("sale_after_sales_followup_tour", {
+    steps: () => [
+        screenshot("my_followups", ".o_list_view .o_data_row:contains(Satisfaction call)"),
+        {
+            content: "Open the satisfaction call due today",
+            trigger: ".o_list_view .o_data_row:contains(Satisfaction call) .o_data_cell",
+            run: "click",
+        },
+        {
+            content: "The customer was called: mark it as done",
+            trigger: ".o_form_view button[name=action_open_done_wizard]",
+            run: "click",
+        },
+        {
+            content: "Four stars out of five",
+            trigger: ".modal .o_field_widget[name=satisfaction] .o_priority_star:eq(3)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=feedback] .odoo-editor-editable",
+            run: "editor Happy with the machine, asked about descaling.",
+        },
+        screenshot("followup_done_wizard", ".modal .o_field_widget[name=satisfaction] .fa-star:eq(3)"),
+        {
+            content: "Close the follow-up",
+            trigger: ".modal button[name=action_done]",
+            run: "click",
+        },
+        {
+            content: "The follow-up is done",
+            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Done)",
+        },
+    ],
+});

@@ -1,0 +1,159 @@
+import base64
+import logging
+import os
+import pathlib
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser
+
+_logger = logging.getLogger(__name__)
+
+SCREENSHOT_SIGNAL = "sale_after_sales:screenshot:"
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase):
+    """The daily flows, clicked through the web client in headless Chromium.
+
+    A tour step logs ``sale_after_sales:screenshot:<name>`` where the README
+    shows the screen; with ``SAA_SCREENSHOTS_DIR`` set (``make screenshots``)
+    the page is saved there as ``<name>.png``.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.env["service.followup.plan"].search([]).active = False
+        cls.salesman = new_test_user(
+            cls.env,
+            login="saa_tour_sales",
+            name="Sally Sales",
+            # Editing the customer's phone takes the contact creation right.
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            email="sally@example.com",
+        )
+        cls.service_user = new_test_user(
+            cls.env,
+            login="saa_tour_service",
+            name="Sergio Service",
+            groups="sale_after_sales.group_after_sales_user",
+            email="sergio@example.com",
+        )
+        cls.company.handover_default_user_id = cls.service_user
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Brightwater Bakery",
+                "is_company": True,
+                "email": "bakery@example.com",
+                "street": "12 Rue du Marché",
+                "city": "Brussels",
+                "country_id": cls.env.ref("base.be").id,
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Espresso Machine", "type": "consu", "list_price": 2450.0}
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.screenshots = []
+        folder = os.environ.get("SAA_SCREENSHOTS_DIR")
+        original = ChromeBrowser._handle_console
+        test = self
+
+        def handle_console(browser, type, args=None, stackTrace=None, **kw):  # noqa: A002
+            if args and type == "log":
+                message = str(browser._from_remoteobject(args[0]))
+                if message.startswith(SCREENSHOT_SIGNAL):
+                    test._take_screenshot(browser, message[len(SCREENSHOT_SIGNAL) :], folder)
+            return original(browser, type, args=args, stackTrace=stackTrace, **kw)
+
+        patcher = patch.object(ChromeBrowser, "_handle_console", handle_console)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def _take_screenshot(self, browser, name, folder):
+        self.screenshots.append(name)
+        if not folder:
+            return
+
+        def save(future):
+            data = future.result(timeout=0).get("data")
+            path = pathlib.Path(folder) / f"{name}.png"
+            path.write_bytes(base64.b64decode(data))
+            _logger.info("screenshot saved: %s", path)
+
+        browser._websocket_send("Page.captureScreenshot", with_future=True).add_done_callback(save)
+
+    def _quotation(self):
+        return (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.salesman.id,
+                    "handover_note": "<p>The machine goes on the left counter.</p>",
+                    "order_line": [Command.create({"product_id": self.product.id})],
+                }
+            )
+        )
+
+    def test_salesperson_hands_over_and_service_accepts(self):
+        order = self._quotation()
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "sale_after_sales_handover_tour",
+            login=self.salesman.login,
+        )
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.handover_state, "handed_over")
+        self.assertEqual(self.customer.phone, "+32 2 555 77 88")
+        told = order.handover_result_ids.filtered(lambda r: r.kind == "manual")
+        self.assertEqual((told.state, told.checked_by_id), ("done", self.salesman))
+        self.assertIn("handover_blocked", self.screenshots)
+
+        self.start_tour(
+            "/odoo/action-sale_after_sales.sale_order_action_handover_mine",
+            "sale_after_sales_accept_tour",
+            login=self.service_user.login,
+        )
+        self.assertEqual(order.handover_state, "accepted")
+        entry = order.service_history_ids.filtered(lambda h: h.type_id.code == "handover")
+        self.assertEqual(entry.user_id, self.service_user)
+
+    def test_followup_marked_done_with_satisfaction(self):
+        call = self.env.ref("mail.mail_activity_data_call")
+        self.env["service.followup.plan"].create(
+            {
+                "name": "Care",
+                "trigger": "order_confirmed",
+                "step_ids": [
+                    Command.create(
+                        {
+                            "name": "Satisfaction call",
+                            "activity_type_id": call.id,
+                            "assign_to": "user",
+                            "user_id": self.service_user.id,
+                        }
+                    )
+                ],
+            }
+        )
+        order = self._quotation()
+        order.action_confirm()
+        followup = order.followup_ids
+        self.assertEqual(followup.user_id, self.service_user)
+        self.start_tour(
+            "/odoo/action-sale_after_sales.service_followup_action_my",
+            "sale_after_sales_followup_tour",
+            login=self.service_user.login,
+        )
+        self.assertEqual(followup.state, "done")
+        self.assertEqual(followup.satisfaction, "4")
+        entry = order.service_history_ids.filtered(lambda h: h.type_id.code == "followup")
+        self.assertEqual(entry.satisfaction, "4")
+        self.assertIn("descaling", entry.outcome)
