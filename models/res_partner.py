@@ -57,9 +57,7 @@ class ResPartner(models.Model):
         compute="_compute_service_overview",
         help="Orders whose handover to the service department is not accepted yet.",
     )
-    service_product_count = fields.Integer(
-        string="Products", compute="_compute_service_overview"
-    )
+    service_product_count = fields.Integer(string="Products", compute="_compute_service_overview")
 
     def _compute_service_overview(self):
         """Grouped reads for the whole set of customers, one per figure."""
