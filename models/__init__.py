@@ -1,5 +1,6 @@
 from . import service_history_type
 from . import service_history
+from . import service_order_filter_mixin
 from . import service_followup_plan
 from . import service_followup
 from . import service_handover_check

@@ -4,8 +4,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.fields import Domain
-from odoo.tools.safe_eval import safe_eval
 
 TRIGGERS = [
     ("order_confirmed", "Order confirmed"),
@@ -17,6 +15,7 @@ TRIGGERS = [
 
 class ServiceFollowupPlan(models.Model):
     _name = "service.followup.plan"
+    _inherit = ["service.order.filter.mixin"]
     _description = "After-Sales Follow-up Plan"
     _order = "sequence, id"
     _check_company_auto = True
@@ -67,9 +66,7 @@ class ServiceFollowupPlan(models.Model):
     @api.constrains("order_domain")
     def _check_order_domain(self):
         for plan in self:
-            try:
-                self.env["sale.order"].search_count(plan._get_order_domain(), limit=1)
-            except Exception as error:
+            if error := plan._get_order_domain_error():
                 raise ValidationError(
                     self.env._(
                         "The order filter of plan '%(plan)s' is not valid: %(error)s",
@@ -77,10 +74,6 @@ class ServiceFollowupPlan(models.Model):
                         error=error,
                     )
                 ) from error
-
-    def _get_order_domain(self):
-        self.ensure_one()
-        return Domain(safe_eval(self.order_domain or "[]"))
 
     def _filter_orders(self, orders):
         """The orders among ``orders`` that this plan applies to."""

@@ -1,11 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.fields import Domain
-from odoo.tools.safe_eval import safe_eval
 
 
 class ServiceHandoverCheck(models.Model):
     _name = "service.handover.check"
+    _inherit = ["service.order.filter.mixin"]
     _description = "Handover Check"
     _order = "sequence, id"
     _check_company_auto = True
@@ -80,9 +79,7 @@ class ServiceHandoverCheck(models.Model):
                         )
                     )
                 continue
-            try:
-                self.env["sale.order"].search_count(check._get_order_domain(), limit=1)
-            except Exception as error:
+            if error := check._get_order_domain_error():
                 raise ValidationError(
                     self.env._(
                         "The order filter of check '%(check)s' is not valid: %(error)s",
@@ -90,10 +87,6 @@ class ServiceHandoverCheck(models.Model):
                         error=error,
                     )
                 ) from error
-
-    def _get_order_domain(self):
-        self.ensure_one()
-        return Domain(safe_eval(self.order_domain or "[]"))
 
     def _applies_to(self, order):
         self.ensure_one()
