@@ -20,6 +20,7 @@
         "wizard/service_followup_done_wizard_views.xml",
         "wizard/service_followup_apply_wizard_views.xml",
         "wizard/service_handover_send_back_wizard_views.xml",
+        "wizard/service_handover_customer_wizard_views.xml",
         "views/service_history_type_views.xml",
         "views/service_history_views.xml",
         "views/service_followup_views.xml",
@@ -45,6 +46,7 @@
             "sale_after_sales/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

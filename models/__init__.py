@@ -1,3 +1,4 @@
+from . import service_workflow_mixin
 from . import service_history_type
 from . import service_history
 from . import service_order_filter_mixin
@@ -9,7 +10,11 @@ from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import sale_order
+from . import sale_order_followup
+from . import sale_order_handover
+from . import sale_order_handover_check
 from . import sale_order_line
 from . import account_move
 from . import mail_activity

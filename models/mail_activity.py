@@ -30,4 +30,4 @@ class MailActivity(models.Model):
             return
         followups = self._get_open_followups()
         if followups:
-            followups.write({"state": "cancelled", "retry_date": False})
+            followups._workflow().write({"state": "cancelled", "retry_date": False})

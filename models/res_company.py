@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+MAX_HANDOVER_REMINDER_DAYS = 365
 
 
 class ResCompany(models.Model):
@@ -23,3 +26,24 @@ class ResCompany(models.Model):
         default=True,
         help="The invoice price check passes when nothing is invoiced yet.",
     )
+
+    @api.constrains("handover_reminder_days")
+    def _check_handover_reminder_days(self):
+        for company in self:
+            if not 0 <= company.handover_reminder_days <= MAX_HANDOVER_REMINDER_DAYS:
+                company._raise_handover_reminder_days()
+
+    def write(self, vals):
+        days = vals.get("handover_reminder_days")
+        if isinstance(days, int | float) and not 0 <= days <= MAX_HANDOVER_REMINDER_DAYS:
+            # Before PostgreSQL refuses a number it cannot store.
+            self._raise_handover_reminder_days()
+        return super().write(vals)
+
+    def _raise_handover_reminder_days(self):
+        raise ValidationError(
+            self.env._(
+                "The handover reminder delay is a number of days from 0 to %(max)s.",
+                max=MAX_HANDOVER_REMINDER_DAYS,
+            )
+        )

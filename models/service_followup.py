@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, html2plaintext
 
+from odoo.addons.base.models.ir_qweb import QWebError
+
 from .service_followup_plan import TRIGGERS
 from .service_history import SATISFACTION_LEVELS
 
@@ -24,9 +26,31 @@ OPEN_STATES = ("planned", "due", "failed")
 
 class ServiceFollowup(models.Model):
     _name = "service.followup"
+    _inherit = ["service.workflow.mixin"]
     _description = "After-Sales Follow-up"
     _order = "planned_date, id"
     _check_company_auto = True
+
+    # What the follow-up is about and how it went: written by the scheduled
+    # action and the follow-up's actions only (service.workflow.mixin). Users
+    # change the name, the date and the assignee of an open follow-up.
+    _workflow_fields = (
+        "order_id",
+        "plan_id",
+        "step_id",
+        "trigger",
+        "state",
+        "activity_id",
+        "mail_message_id",
+        "feedback",
+        "satisfaction",
+        "done_by_id",
+        "done_date",
+        "failure_reason",
+        "attempt_count",
+        "retry_date",
+    )
+    _workflow_create_fields = ("order_id", "plan_id", "step_id", "trigger")
 
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, precompute=True, required=True
@@ -115,6 +139,45 @@ class ServiceFollowup(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_workflow_initial_values(self):
+        return {"state": "planned", "satisfaction": "0"}
+
+    def write(self, vals):
+        if not self._in_workflow() and {"name", "planned_date", "user_id"} & vals.keys():
+            closed = self.filtered(lambda f: f.state not in OPEN_STATES)
+            if closed:
+                raise UserError(
+                    self.env._(
+                        "Closed follow-ups cannot be changed: %(names)s.",
+                        names=", ".join(closed.mapped("display_name")),
+                    )
+                )
+        result = super().write(vals)
+        if {"user_id", "planned_date"} & vals.keys():
+            self._sync_activities()
+        return result
+
+    def _sync_activities(self):
+        """Move the open activities of these follow-ups to their assignee and date.
+
+        The activity belongs to the follow-up: the salesperson who reassigns his
+        follow-up reassigns its activity too, whoever created it (hence sudo).
+        """
+        for followup in self.filtered(lambda f: f.state == "due" and f.activity_id.active):
+            activity = followup.activity_id.sudo()
+            vals = {}
+            if followup.user_id and activity.user_id != followup.user_id:
+                vals["user_id"] = followup.user_id.id
+            if followup.planned_date and activity.date_deadline != followup.planned_date:
+                vals["date_deadline"] = followup.planned_date
+            if vals:
+                activity.write(vals)
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
@@ -140,7 +203,7 @@ class ServiceFollowup(models.Model):
                 )
             )
         today = fields.Date.context_today(self)
-        self.write(
+        self._workflow().write(
             {"state": "planned", "attempt_count": 0, "retry_date": False, "failure_reason": False}
         )
         # Overdue ones are due today; later ones keep their date.
@@ -161,7 +224,7 @@ class ServiceFollowup(models.Model):
 
     def action_open_order(self):
         self.ensure_one()
-        return self.order_id._get_formview_action()
+        return self.order_id.get_formview_action()
 
     # ------------------------------------------------------------------
     # Business methods
@@ -183,7 +246,7 @@ class ServiceFollowup(models.Model):
         pending.activity_id.filtered("active").with_context(
             sale_after_sales_cancelling=True
         ).unlink()
-        pending.write({"state": "cancelled", "retry_date": False})
+        pending._workflow().write({"state": "cancelled", "retry_date": False})
         return pending
 
     def _close(self, feedback=False, satisfaction=None):
@@ -201,7 +264,7 @@ class ServiceFollowup(models.Model):
             vals["feedback"] = feedback
         if satisfaction is not None:
             vals["satisfaction"] = satisfaction
-        self.write(vals)
+        self._workflow().write(vals)
         self._log_done_in_service_history()
         return True
 
@@ -228,11 +291,39 @@ class ServiceFollowup(models.Model):
 
     @api.model
     def _get_max_attempts(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("sale_after_sales.followup_max_attempts", DEFAULT_MAX_ATTEMPTS)
+        return self._get_int_param(
+            "sale_after_sales.followup_max_attempts", DEFAULT_MAX_ATTEMPTS, 1, 100
         )
+
+    @api.model
+    def _get_batch_size(self):
+        return self._get_int_param(
+            "sale_after_sales.followup_batch_size", DEFAULT_BATCH_SIZE, 1, 10000
+        )
+
+    @api.model
+    def _get_int_param(self, key, default, minimum, maximum):
+        """The whole number of system parameter ``key``, from ``minimum`` to
+        ``maximum``; a value typed wrong is logged and ``default`` is used, so a
+        typo in the settings never stops the scheduled action."""
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value in (None, False, ""):
+            return default
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or not minimum <= number <= maximum:
+            _logger.warning(
+                "System parameter %s is %r; it takes a whole number from %s to %s: using %s.",
+                key,
+                value,
+                minimum,
+                maximum,
+                default,
+            )
+            return default
+        return number
 
     @api.model
     def _get_due_domain(self):
@@ -275,11 +366,7 @@ class ServiceFollowup(models.Model):
         again by the next run (nothing of it was committed).
         """
         self = self.sudo()  # a system job: it works for every salesperson
-        batch_size = batch_size or int(
-            self.env["ir.config_parameter"].get_param(
-                "sale_after_sales.followup_batch_size", DEFAULT_BATCH_SIZE
-            )
-        )
+        batch_size = batch_size or self._get_batch_size()
         IrCron = self.env["ir.cron"]
         IrCron._commit_progress(remaining=self.search_count(self._get_due_domain()))
         while True:
@@ -308,7 +395,7 @@ class ServiceFollowup(models.Model):
                     with self.env.cr.savepoint():
                         followup._execute()
                 except Exception as error:  # noqa: BLE001 - recorded on the follow-up
-                    followup._mark_failed(str(error))
+                    followup._mark_failed(followup._get_failure_reason(error))
 
     def _filter_executable(self):
         """The follow-ups that can be carried out; the others are marked failed
@@ -332,13 +419,72 @@ class ServiceFollowup(models.Model):
                 "The customer %(customer)s has no e-mail address.",
                 customer=self.partner_id.display_name,
             )
-        if step.create_activity and not self.user_id:
+        if step.send_mail and step.mail_template_id.model != "sale.order":
             return self.env._(
-                "Nobody is assigned: the order %(order)s has no salesperson and the "
-                "step has no responsible.",
-                order=self.order_id.name,
+                "Step '%(step)s' of plan '%(plan)s': the e-mail template '%(template)s' is "
+                "written for %(model)s records, not for sales orders; choose a sales order "
+                "template.",
+                step=step.name,
+                plan=self.plan_id.name,
+                template=step.mail_template_id.name,
+                model=step.mail_template_id.model,
             )
+        if step.create_activity and step.activity_type_id.res_model not in (False, "sale.order"):
+            return self.env._(
+                "Step '%(step)s' of plan '%(plan)s': the activity type '%(type)s' is for "
+                "%(model)s records, not for sales orders; choose another activity type.",
+                step=step.name,
+                plan=self.plan_id.name,
+                type=step.activity_type_id.name,
+                model=step.activity_type_id.res_model,
+            )
+        if step.create_activity and not step._is_valid_assignee(self.user_id, self.company_id):
+            assignee = step._get_assignee(self.order_id)
+            if not assignee:
+                return self.env._(
+                    "Nobody can be assigned: %(user)s is not an active user of %(company)s, "
+                    "and the step's other candidates (salesperson, service responsible, "
+                    "plan responsible) are missing or inactive too.",
+                    user=self.user_id.name or self.env._("nobody"),
+                    company=self.company_id.name,
+                )
+            self.user_id = assignee
         return False
+
+    def _get_failure_reason(self, error):
+        """What an administrator reads when this follow-up could not be carried
+        out because of ``error``: the step, its template and the cause, not the
+        template's source."""
+        self.ensure_one()
+        step = self.step_id
+        cause = error
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        if isinstance(cause, QWebError):
+            detail = cause.qweb.error
+        else:
+            detail = str(cause) or cause.__class__.__name__
+        rendering = isinstance(cause, QWebError) or (
+            isinstance(error, UserError) and error.__cause__ is not None
+        )
+        if step.send_mail and rendering:
+            return self.env._(
+                "Step '%(step)s' of plan '%(plan)s': the e-mail template '%(template)s' could "
+                "not be filled in for %(order)s: %(error)s. Correct the template (Settings → "
+                "Technical → E-mail Templates), then retry the follow-up.",
+                step=step.name,
+                plan=self.plan_id.name,
+                template=step.mail_template_id.name,
+                order=self.order_id.name,
+                error=detail,
+            )
+        return self.env._(
+            "Step '%(step)s' of plan '%(plan)s' could not be carried out for %(order)s: %(error)s",
+            step=step.name,
+            plan=self.plan_id.name,
+            order=self.order_id.name,
+            error=detail,
+        )
 
     def _execute(self):
         """Create the activities and send the e-mails of these follow-ups (in batch)."""
@@ -351,7 +497,7 @@ class ServiceFollowup(models.Model):
             .create([followup._prepare_activity_vals() for followup in with_activity])
         )
         for followup, activity in zip(with_activity, activities, strict=True):
-            followup.activity_id = activity
+            followup._workflow().activity_id = activity
         with_mail = self.filtered(lambda f: f.step_id.send_mail and not f.mail_message_id)
         for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
             mails = template.send_mail_batch(
@@ -359,24 +505,24 @@ class ServiceFollowup(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
             for followup, mail in zip(followups, mails, strict=True):
-                followup.mail_message_id = mail.mail_message_id
+                followup._workflow().mail_message_id = mail.mail_message_id
         now = fields.Datetime.now()
         done = self.filtered(lambda f: not f.step_id.create_activity)
-        done.write(
+        done._workflow().write(
             {"state": "done", "done_date": now, "done_by_id": self.env.user.id, "retry_date": False}
         )
-        (self - done).write({"state": "due", "retry_date": False})
+        (self - done)._workflow().write({"state": "due", "retry_date": False})
         self._increment_attempts()
 
     def _increment_attempts(self):
         for attempts, followups in self.grouped("attempt_count").items():
-            followups.attempt_count = attempts + 1
+            followups._workflow().attempt_count = attempts + 1
 
     def _mark_failed(self, reason):
         self.ensure_one()
         attempts = self.attempt_count + 1
         final = attempts >= self._get_max_attempts()
-        self.write(
+        self._workflow().write(
             {
                 "state": "failed",
                 "failure_reason": reason,

@@ -3,7 +3,10 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+# The longest delay a step may have, in each unit (ten years).
+MAX_DELAY = {"days": 3660, "weeks": 522, "months": 120}
 
 TRIGGERS = [
     ("order_confirmed", "Order confirmed"),
@@ -146,10 +149,21 @@ class ServiceFollowupPlanStep(models.Model):
     )
     user_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_delay_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_delay_vals(vals)
+        return super().write(vals)
+
     @api.constrains(
         "create_activity",
         "send_mail",
         "mail_template_id",
+        "activity_type_id",
         "assign_to",
         "user_id",
         "delay",
@@ -161,6 +175,28 @@ class ServiceFollowupPlanStep(models.Model):
             if step.delay < 0:
                 raise ValidationError(
                     self.env._("Step '%(step)s': the delay cannot be negative.", step=step.name)
+                )
+            if step.delay > MAX_DELAY[step.delay_unit]:
+                step._raise_delay_too_long(step.name, step.delay, step.delay_unit)
+            if step.mail_template_id and step.mail_template_id.model != "sale.order":
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s': the e-mail template '%(template)s' is written for "
+                        "%(model)s records; a follow-up e-mail needs a sales order template.",
+                        step=step.name,
+                        template=step.mail_template_id.name,
+                        model=step.mail_template_id.model,
+                    )
+                )
+            if step.activity_type_id.res_model not in (False, "sale.order"):
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s': the activity type '%(type)s' is for %(model)s "
+                        "records; choose a type for sales orders or for any record.",
+                        step=step.name,
+                        type=step.activity_type_id.name,
+                        model=step.activity_type_id.res_model,
+                    )
                 )
             if not step.create_activity and not step.send_mail:
                 raise ValidationError(
@@ -191,6 +227,27 @@ class ServiceFollowupPlanStep(models.Model):
                     )
                 )
 
+    def _check_delay_vals(self, vals):
+        """Refuse a delay PostgreSQL cannot even store, before it tries to."""
+        delay = vals.get("delay")
+        if isinstance(delay, int | float) and abs(delay) > max(MAX_DELAY.values()):
+            unit = vals.get("delay_unit") or (self[:1].delay_unit if self else "days")
+            self._raise_delay_too_long(vals.get("name") or self[:1].name or "", delay, unit)
+
+    @api.model
+    def _raise_delay_too_long(self, name, delay, unit):
+        units = dict(self._fields["delay_unit"]._description_selection(self.env))
+        raise ValidationError(
+            self.env._(
+                "Step '%(step)s': a delay of %(delay)s %(unit)s is not possible; a step "
+                "comes at most ten years (%(max)s %(unit)s) after its trigger.",
+                step=name,
+                delay=delay,
+                unit=units[unit].lower(),
+                max=MAX_DELAY[unit],
+            )
+        )
+
     def _get_planned_date(self, start, company):
         """The date this step is due when its plan is triggered on ``start`` (a date)."""
         self.ensure_one()
@@ -202,15 +259,43 @@ class ServiceFollowupPlanStep(models.Model):
                 planned = calendar.plan_days(self.delay, begin, compute_leaves=True)
                 if planned:
                     return planned.date()
-        return start + relativedelta(**{self.delay_unit: self.delay})
+        try:
+            return start + relativedelta(**{self.delay_unit: self.delay})
+        except (OverflowError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "Step '%(step)s' would fall after the last date Odoo can store, counting "
+                    "from %(start)s: choose an earlier start date.",
+                    step=self.name,
+                    start=start,
+                )
+            ) from error
 
-    def _get_assignee(self, order):
-        """The user who gets this step's activity for ``order``."""
+    def _get_assignee(self, order, exclude=None):
+        """The user who gets this step's activity for ``order``: the first of
+        the step's candidates who is an active internal user of the order's
+        company and not in ``exclude`` (an empty recordset when there is none)."""
         self.ensure_one()
+        for user in self._get_assignee_candidates(order):
+            if exclude and user in exclude:
+                continue
+            if self._is_valid_assignee(user, order.company_id):
+                return user
+        return self.env["res.users"]
+
+    def _get_assignee_candidates(self, order):
+        """Who gets this step's activity for ``order``, in order of preference."""
+        self.ensure_one()
+        salesperson = order.user_id
         if self.assign_to == "user":
-            return self.user_id
+            return [self.user_id, self.plan_id.user_id, salesperson]
         if self.assign_to == "plan_responsible":
-            return self.plan_id.user_id or order.user_id
+            return [self.plan_id.user_id, salesperson]
         if self.assign_to == "service_responsible":
-            return order._get_service_responsible() or order.user_id
-        return order.user_id
+            return [order.service_user_id, order.company_id.handover_default_user_id, salesperson]
+        return [salesperson, self.plan_id.user_id]
+
+    @api.model
+    def _is_valid_assignee(self, user, company):
+        """Only active internal users of the order's company get follow-ups."""
+        return bool(user) and user.active and not user.share and company in user.company_ids

@@ -29,8 +29,18 @@ class ServiceHandoverCheck(models.Model):
         default="automatic",
         help="Automatic checks are computed on the order; manual ones are ticked by a person.",
     )
+    # Another module adds a built-in check with selection_add and an ondelete
+    # that archives its checks when it is uninstalled (_ondelete_method), and
+    # writes sale.order._handover_check_<code>().
     method = fields.Selection(
-        selection="_selection_method",
+        [
+            ("customer_email", "Customer has an e-mail"),
+            ("customer_phone", "Customer has a phone number"),
+            ("delivery_address", "Delivery address complete"),
+            ("product_lines", "Every order line has a product"),
+            ("service_notes", "Notes for the technician filled in"),
+            ("invoice_prices", "Posted invoice prices match the order"),
+        ],
         string="Built-in Check",
         help="One of the module's checks. Leave empty to check the order with a filter.",
     )
@@ -51,19 +61,6 @@ class ServiceHandoverCheck(models.Model):
         check_company=True,
         help="Only orders of these sales teams are checked. Leave empty for every team.",
     )
-
-    @api.model
-    def _selection_method(self):
-        """The built-in checks. Add one by extending this list and writing
-        ``sale.order._handover_check_<code>()``."""
-        return [
-            ("customer_email", self.env._("Customer has an e-mail")),
-            ("customer_phone", self.env._("Customer has a phone number")),
-            ("delivery_address", self.env._("Delivery address complete")),
-            ("product_lines", self.env._("Every order line has a product")),
-            ("service_notes", self.env._("Notes for the technician filled in")),
-            ("invoice_prices", self.env._("Posted invoice prices match the order")),
-        ]
 
     @api.constrains("kind", "method", "order_domain")
     def _check_definition(self):
@@ -98,7 +95,23 @@ class ServiceHandoverCheck(models.Model):
         """Run this automatic check on ``orders``: {order: failure reason or False}."""
         self.ensure_one()
         if self.method:
-            return getattr(orders, f"_handover_check_{self.method}")()
+            implementation = getattr(orders, f"_handover_check_{self.method}", None)
+            if implementation is None:
+                # Left behind by a module that was removed without resetting it.
+                reason = self.env._(
+                    "The built-in check '%(method)s' is not available any more (its module "
+                    "was uninstalled): an administrator archives or changes this check.",
+                    method=self.method,
+                )
+                return dict.fromkeys(orders, reason)
+            return implementation()
         matching = orders.filtered_domain(self._get_order_domain())
         reason = self.description or self.env._("The order does not match the check's filter.")
         return {order: False if order in matching else reason for order in orders}
+
+    def _ondelete_method(self):
+        """``ondelete`` of a built-in check added with ``selection_add``: when
+        its module is uninstalled, its checks are archived and lose the method
+        (their results go, so no order is held back by a check that is gone)."""
+        self.env["service.handover.result"].sudo().search([("check_id", "in", self.ids)]).unlink()
+        self.write({"method": False, "active": False})

@@ -5,8 +5,13 @@ from odoo.tools import SQL
 
 class ServiceHandoverResult(models.Model):
     _name = "service.handover.result"
+    _inherit = ["service.workflow.mixin"]
     _description = "Handover Check Result"
     _order = "sequence, id"
+
+    # Results are computed by the checks and ticked by action_tick only.
+    _workflow_fields = ("order_id", "check_id", "state", "reason", "checked_by_id", "checked_date")
+    _workflow_create_fields = ("order_id", "check_id")
 
     order_id = fields.Many2one(
         "sale.order", string="Sales Order", required=True, index=True, ondelete="cascade"
@@ -106,7 +111,9 @@ class ServiceHandoverResult(models.Model):
 
     def action_tick(self):
         self._check_tickable()
-        self.write(
+        # Salespeople read results and tick through this action only, once
+        # _check_tickable checked they may edit the order: sudo to write.
+        self.sudo()._workflow().write(
             {
                 "state": "done",
                 "checked_by_id": self.env.user.id,
@@ -117,8 +124,14 @@ class ServiceHandoverResult(models.Model):
 
     def action_untick(self):
         self._check_tickable()
-        self.write({"state": "todo", "checked_by_id": False, "checked_date": False})
+        # See action_tick.
+        self.sudo()._workflow().write(
+            {"state": "todo", "checked_by_id": False, "checked_date": False}
+        )
         return True
+
+    def _get_workflow_initial_values(self):
+        return {"state": "todo"}
 
     def _check_tickable(self):
         if any(result.kind != "manual" for result in self):

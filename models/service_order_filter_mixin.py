@@ -1,6 +1,6 @@
-from odoo import models
+from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
 
 class ServiceOrderFilterMixin(models.AbstractModel):
@@ -12,7 +12,23 @@ class ServiceOrderFilterMixin(models.AbstractModel):
 
     def _get_order_domain(self):
         self.ensure_one()
-        return Domain(safe_eval(self.order_domain or "[]"))
+        return Domain(safe_eval(self.order_domain or "[]", self._get_order_domain_eval_context()))
+
+    @api.model
+    def _get_order_domain_eval_context(self):
+        """The names a filter may use, as in Odoo's domain editor and record
+        rules: ``uid``, ``user``, the companies, ``context_today`` and dates."""
+        return {
+            "uid": self.env.uid,
+            "user": self.env.user,
+            "company_id": self.env.company.id,
+            "company_ids": self.env.companies.ids,
+            "context_today": lambda: fields.Date.context_today(self),
+            "time": time,
+            "datetime": datetime,
+            "dateutil": dateutil,
+            "relativedelta": dateutil.relativedelta.relativedelta,
+        }
 
     def _get_order_domain_error(self):
         """Why this record's order filter cannot search orders, or None."""

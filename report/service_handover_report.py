@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.sale_order import HANDOVER_STATES
+from ..models.sale_order_handover import HANDOVER_STATES
 
 
 class ServiceHandoverReport(models.Model):

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -126,6 +128,14 @@ class AfterSalesCommon(TransactionCase):
                 **values,
             }
         )
+
+    @contextmanager
+    def assertRaisesText(self, exception, text):
+        """``assertRaises`` (which rolls back what failed, unlike
+        ``assertRaisesRegex``) that also checks the message shown to the user."""
+        with self.assertRaises(exception) as capture:
+            yield capture
+        self.assertIn(text, str(capture.exception))
 
     def _run_followup_cron(self):
         """Run the real scheduled action as the cron worker does, in a test

@@ -22,7 +22,10 @@ class TestFollowupAccess(AfterSalesCommon):
 
     def test_salesperson_follows_up_but_does_not_configure(self):
         Followup = self.env["service.followup"].with_user(self.salesman)
-        self.assertEqual(Followup.search([("id", "in", self.followups.ids)]), self.followups)
+        # Restricted to his own documents: the follow-ups of his own orders.
+        self.assertEqual(
+            Followup.search([("id", "in", self.followups.ids)]), self.order.followup_ids
+        )
         followup = self.order.followup_ids[:1].with_user(self.salesman)
         followup.planned_date = "2026-12-24"
         with self.assertRaises(AccessError):

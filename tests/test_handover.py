@@ -367,7 +367,7 @@ class TestHandover(AfterSalesCommon):
             for _i in range(count):
                 orders |= self._order()
             self._invoice(orders[0])
-            orders.write({"handover_state": "checking"})
+            orders._workflow().write({"handover_state": "checking"})
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.cr.sql_log_count
@@ -386,7 +386,7 @@ class TestHandover(AfterSalesCommon):
             orders |= self._order()
         self._invoice(orders[0])
         self._invoice(orders[1], edit={"price_unit": 2500.0})
-        orders.write({"handover_state": "checking"})
+        orders._workflow().write({"handover_state": "checking"})
         orders[:2]._run_handover_checks()  # warm-up
         self.env.flush_all()
         self.env.invalidate_all()

@@ -1,3 +1,4 @@
 from . import service_followup_done_wizard
 from . import service_followup_apply_wizard
 from . import service_handover_send_back_wizard
+from . import service_handover_customer_wizard

@@ -25,13 +25,16 @@ class ServiceFollowupDoneWizard(models.TransientModel):
         followups = self.followup_ids
         followups._check_can_close()
         feedback = False if is_html_empty(self.feedback) else self.feedback
-        followups.write({"satisfaction": self.satisfaction})
+        # The wizard is the follow-up's "Mark as Done" action: it records the score.
+        followups._workflow().write({"satisfaction": self.satisfaction})
         with_activity = followups.filtered(lambda f: f.activity_id.active)
         if with_activity:
             # Marking the activity done closes its follow-up (mail.activity._action_done).
             with_activity.activity_id.action_feedback(
                 feedback=html2plaintext(feedback) if feedback else False
             )
-            with_activity.filtered(lambda f: f.state == "done" and feedback).feedback = feedback
+            with_activity.filtered(
+                lambda f: f.state == "done" and feedback
+            )._workflow().feedback = feedback
         (followups - with_activity)._close(feedback=feedback)
         return {"type": "ir.actions.act_window_close"}

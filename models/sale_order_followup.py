@@ -1,0 +1,126 @@
+from odoo import fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    followup_ids = fields.One2many("service.followup", "order_id", string="Follow-ups")
+    followup_count = fields.Integer(string="Follow-up Count", compute="_compute_followup_count")
+
+    # === COMPUTE METHODS ===
+
+    def _compute_followup_count(self):
+        counts = dict(
+            self.env["service.followup"]._read_group(
+                [("order_id", "in", self.ids), ("state", "!=", "cancelled")],
+                ["order_id"],
+                ["__count"],
+            )
+        )
+        for order in self:
+            order.followup_count = counts.get(order, 0)
+
+    # === ACTION METHODS ===
+
+    def action_view_followups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.service_followup_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"search_default_filter_open": 0}
+        return action
+
+    def action_apply_followup_plan(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Apply a Follow-up Plan"),
+            "res_model": "service.followup.apply.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
+
+    # === BUSINESS METHODS ===
+
+    def _plan_followups(self, trigger, plans=None, start=None, force=False):
+        """Create the follow-ups of ``plans`` (by default every active plan with
+        ``trigger``) that apply to these orders, planned from ``start`` (today).
+        With ``force`` the plans apply whatever their conditions (applied by hand).
+
+        Steps an order already has are not created again; cancelled ones are
+        planned again. Follow-ups are system records created on behalf of whoever
+        triggered them (a portal customer confirming online), hence ``sudo``.
+        """
+        Followup = self.env["service.followup"].sudo()
+        if plans is None:
+            plans = self.env["service.followup.plan"].sudo().search([("trigger", "=", trigger)])
+        start = start or fields.Date.context_today(self)
+        existing = {
+            (followup.order_id, followup.step_id): followup
+            for followup in Followup.search(
+                [("order_id", "in", self.ids), ("step_id", "in", plans.step_ids.ids)]
+            )
+        }
+        vals_list = []
+        replanned = Followup
+        for plan in plans.sudo():
+            for order in self if force else plan._filter_orders(self):
+                for step in plan.step_ids:
+                    followup = existing.get((order, step))
+                    if not followup:
+                        vals_list.append(order._prepare_followup_vals(step, trigger, start))
+                    elif followup.state == "cancelled":
+                        replanned |= followup
+                        followup._workflow().write(order._prepare_followup_replan_vals(step, start))
+        followups = Followup._workflow().create(vals_list) | replanned
+        if any(f.planned_date <= fields.Date.context_today(self) for f in followups):
+            # Due today (the thank-you e-mail): do not wait for the hourly run.
+            cron = self.env.ref(
+                "sale_after_sales.ir_cron_process_due_followups", raise_if_not_found=False
+            )
+            if cron:
+                cron._trigger()
+        return followups
+
+    def _prepare_followup_vals(self, step, trigger, start):
+        self.ensure_one()
+        return {
+            "order_id": self.id,
+            "plan_id": step.plan_id.id,
+            "step_id": step.id,
+            "trigger": trigger,
+            **self._prepare_followup_replan_vals(step, start),
+        }
+
+    def _prepare_followup_replan_vals(self, step, start):
+        self.ensure_one()
+        return {
+            "planned_date": step._get_planned_date(start, self.company_id),
+            "user_id": step._get_assignee(self).id,
+            "state": "planned",
+        }
+
+    def _fire_invoice_posted(self):
+        """Plan the "first invoice posted" follow-ups (never twice per order)."""
+        orders = self.filtered(lambda o: o.state == "sale")
+        if orders:
+            orders._plan_followups("invoice_posted")
+
+    def _fire_order_paid(self):
+        """Plan the "order fully paid" follow-ups of the orders now fully paid."""
+        paid = self.filtered(lambda o: o.state == "sale" and o._is_fully_paid())
+        if paid:
+            paid._plan_followups("order_paid")
+
+    def _is_fully_paid(self):
+        """Everything is invoiced and every posted customer invoice is paid."""
+        self.ensure_one()
+        invoices = self.invoice_ids.filtered(
+            lambda move: move.state == "posted" and move.move_type == "out_invoice"
+        )
+        return (
+            self.invoice_status == "invoiced"
+            and bool(invoices)
+            and all(move.payment_state in ("paid", "in_payment") for move in invoices)
+        )

@@ -1,0 +1,446 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+from odoo.tools import format_list, is_html_empty
+
+HANDOVER_STATES = [
+    ("not_started", "Not Started"),
+    ("checking", "Checking"),
+    ("handed_over", "Waiting for Service"),
+    ("accepted", "Accepted"),
+    ("sent_back", "Sent Back"),
+]
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "service.workflow.mixin"]
+
+    # Written by the handover's actions only (service.workflow.mixin).
+    _workflow_fields = (
+        "handover_state",
+        "handover_user_id",
+        "handover_date",
+        "handover_accepted_date",
+        "handover_send_back_reason",
+        "handover_send_back_count",
+    )
+
+    handover_state = fields.Selection(
+        HANDOVER_STATES,
+        string="Handover",
+        required=True,
+        default="not_started",
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    handover_result_ids = fields.One2many(
+        "service.handover.result", "order_id", string="Handover Checks", copy=False
+    )
+    handover_note = fields.Html(
+        string="Notes for the Technician",
+        copy=False,
+        help="What the service department must know to serve this customer: site, "
+        "installation, agreements made during the sale...",
+    )
+    service_user_id = fields.Many2one(
+        "res.users",
+        string="Service Responsible",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        domain=lambda self: [
+            ("share", "=", False),
+            ("all_group_ids", "in", self.env.ref("sale_after_sales.group_after_sales_user").ids),
+        ],
+    )
+    handover_user_id = fields.Many2one("res.users", string="Handed Over By", copy=False)
+    handover_date = fields.Datetime(string="Handed Over On", copy=False)
+    handover_accepted_date = fields.Datetime(string="Accepted On", copy=False)
+    handover_send_back_reason = fields.Text(string="Sent Back Because", copy=False)
+    handover_send_back_count = fields.Integer(string="Times Sent Back", copy=False)
+    handover_blocking_count = fields.Integer(compute="_compute_handover_counts")
+    handover_warning_count = fields.Integer(compute="_compute_handover_counts")
+    handover_is_late = fields.Boolean(
+        string="Handover Late",
+        compute="_compute_handover_is_late",
+        search="_search_handover_is_late",
+        help="Confirmed longer ago than the company's handover delay and not accepted yet.",
+    )
+
+    @api.model
+    def _get_workflow_initial_values(self):
+        return {"handover_state": "not_started"}
+
+    # === COMPUTE METHODS ===
+
+    @api.depends("handover_result_ids.state", "handover_result_ids.severity")
+    def _compute_handover_counts(self):
+        for order in self:
+            results = order.handover_result_ids
+            order.handover_blocking_count = len(results._is_blocking())
+            order.handover_warning_count = len(results.filtered(lambda r: r.state == "warning"))
+
+    @api.depends("state", "date_order", "handover_state", "company_id.handover_reminder_days")
+    def _compute_handover_is_late(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.handover_is_late = (
+                order.state == "sale"
+                and order.handover_state != "accepted"
+                and order.date_order
+                and order.date_order
+                < now - timedelta(days=order.company_id.handover_reminder_days or 0)
+            )
+
+    def _search_handover_is_late(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        now = fields.Datetime.now()
+        late = (
+            Domain.OR(
+                Domain("company_id", "=", company.id)
+                & Domain("date_order", "<", now - timedelta(days=company.handover_reminder_days))
+                for company in self.env["res.company"].sudo().search([])
+            )
+            & Domain("state", "=", "sale")
+            & Domain("handover_state", "!=", "accepted")
+        )
+        return late if (operator == "in") == (True in value) else ~late
+
+    # === ACTION METHODS ===
+
+    def action_start_handover(self):
+        self._check_handover_sales_side()
+        self._start_handover()
+        return True
+
+    def action_run_handover_checks(self):
+        self._check_handover_sales_side()
+        self._check_handover_state(("checking", "sent_back"))
+        self._run_handover_checks()
+        return True
+
+    def action_hand_over(self):
+        """Hand the orders over to the service department, if no blocking
+        check fails; one message lists every failing check of every order."""
+        self._check_handover_sales_side()
+        self._check_handover_state(("not_started", "checking", "sent_back"))
+        self._start_handover()  # moves the new ones to "checking" and runs every check once
+        problems = [order._get_handover_blocking_message() for order in self]
+        problems = [problem for problem in problems if problem]
+        if problems:
+            raise UserError(
+                self.env._("The order cannot be handed over yet:") + "\n\n" + "\n\n".join(problems)
+            )
+        missing = self.filtered(lambda o: not o._get_handover_responsible())
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Choose the service responsible of %(orders)s, or a default service "
+                    "responsible in the settings.",
+                    orders=", ".join(missing.mapped("name")),
+                )
+            )
+        self._workflow().write(
+            {
+                "handover_state": "handed_over",
+                "handover_user_id": self.env.user.id,
+                "handover_date": fields.Datetime.now(),
+            }
+        )
+        self.activity_unlink(["sale_after_sales.mail_activity_type_handover_reminder"])
+        for order in self:
+            order.activity_schedule(
+                "sale_after_sales.mail_activity_type_handover",
+                user_id=order._get_handover_responsible().id,
+                note=order._get_handover_activity_note(),
+            )
+        return True
+
+    def action_accept_handover(self):
+        self._check_handover_service_side()
+        self._check_handover_state(("handed_over",))
+        # Service staff read orders but do not edit them: the transition is
+        # done by the system once the group is checked (the user stays the author).
+        orders = self.sudo()
+        orders.filtered(lambda o: not o.service_user_id).service_user_id = self.env.user
+        orders._workflow().write(
+            {"handover_state": "accepted", "handover_accepted_date": fields.Datetime.now()}
+        )
+        orders.activity_feedback(
+            ["sale_after_sales.mail_activity_type_handover"],
+            feedback=self.env._("Handover accepted"),
+        )
+        orders._log_handover_in_service_history()
+        orders._plan_followups("handover_accepted")
+        return True
+
+    def action_send_back_handover(self):
+        self._check_handover_service_side()
+        self._check_handover_state(("handed_over",))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Back to Sales"),
+            "res_model": "service.handover.send.back.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
+
+    def action_complete_handover_customer(self):
+        """Open the customer's details the checks ask for (phone, e-mail,
+        delivery address), for the salesperson to complete them."""
+        self.ensure_one()
+        self._check_handover_sales_side()
+        self._check_handover_state(("not_started", "checking", "sent_back"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customer Details"),
+            "res_model": "service.handover.customer.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _send_back_handover(self, reason):
+        """Return the handover to the salesperson with ``reason``."""
+        self._check_handover_service_side()
+        self._check_handover_state(("handed_over",))
+        if not reason or not reason.strip():
+            raise UserError(
+                self.env._(
+                    "Say why the order goes back to sales: the salesperson needs to know "
+                    "what to fix."
+                )
+            )
+        orders = self.sudo()  # service staff do not edit orders: see action_accept_handover
+        orders.activity_unlink(["sale_after_sales.mail_activity_type_handover"])
+        for order in orders:
+            order._workflow().write(
+                {
+                    "handover_state": "sent_back",
+                    "handover_send_back_reason": reason,
+                    "handover_send_back_count": order.handover_send_back_count + 1,
+                }
+            )
+            order.activity_schedule(
+                "sale_after_sales.mail_activity_type_handover_sent_back",
+                user_id=(order.user_id or order.handover_user_id or self.env.user).id,
+                note=Markup("<p>%s</p>") % reason,
+            )
+            order.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (self.env._("Handover sent back to sales:"), reason),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    # === BUSINESS METHODS ===
+
+    def _start_handover(self):
+        self.filtered(lambda o: o.handover_state == "not_started")._workflow().write(
+            {"handover_state": "checking"}
+        )
+        self._run_handover_checks()
+
+    def _check_handover_state(self, states):
+        wrong = self.filtered(lambda o: o.state != "sale" or o.handover_state not in states)
+        if wrong:
+            labels = dict(self._fields["handover_state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "This cannot be done on %(orders)s: the order must be confirmed and its "
+                    "handover %(states)s.",
+                    orders=", ".join(
+                        f"{order.name} ({labels[order.handover_state]})" for order in wrong
+                    ),
+                    states=format_list(self.env, [labels[state] for state in states], "or"),
+                )
+            )
+
+    def _check_handover_sales_side(self):
+        """Only the sales side of an order (who may edit it) hands it over."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(self.env._("Only salespeople hand orders over to the service."))
+        self.check_access("write")
+
+    def _check_handover_service_side(self):
+        if self.env.su:
+            return
+        if not self.env.user.has_group("sale_after_sales.group_after_sales_user"):
+            raise AccessError(
+                self.env._("Only the service department accepts or sends back a handover.")
+            )
+
+    def _get_handover_responsible(self):
+        """Who gets the handover to accept."""
+        self.ensure_one()
+        return self._get_service_responsible()
+
+    def _get_handover_checks(self):
+        """The active handover checks of these orders' companies (not per order)."""
+        return (
+            self.env["service.handover.check"]
+            .sudo()
+            .search(["|", ("company_id", "=", False), ("company_id", "in", self.company_id.ids)])
+        )
+
+    def _run_handover_checks(self):
+        """(Re)compute the handover check results of these orders, in batch.
+
+        Results are system records computed for whoever asks, hence ``sudo``.
+        Manual items keep who ticked them.
+        """
+        orders = self.sudo()
+        checks = orders._get_handover_checks()
+        outcome = {}  # (order, check) -> values
+        for check in checks:
+            applicable = orders.filtered(check._applies_to)
+            if not applicable:
+                continue
+            if check.kind == "manual":
+                for order in applicable:
+                    outcome[order, check] = {}
+                continue
+            for order, reason in check._evaluate(applicable).items():
+                if not reason:
+                    state = "pass"
+                else:
+                    state = "fail" if check.severity == "blocking" else "warning"
+                outcome[order, check] = {"state": state, "reason": reason or False}
+        Result = self.env["service.handover.result"].sudo()
+        # One query for the existing results, whatever their number.
+        existing = Result.search_fetch([("order_id", "in", orders.ids)], ["order_id", "check_id"])
+        existing.filtered(lambda r: (r.order_id, r.check_id) not in outcome).unlink()
+        Result._save_outcome(outcome)
+
+    def _get_handover_blocking_message(self):
+        self.ensure_one()
+        lines = []
+        for result in self.handover_result_ids._is_blocking():
+            if result.kind == "manual":
+                text = self.env._("%(check)s: not ticked yet.", check=result.name)
+            else:
+                text = f"{result.name}: {result.reason}"
+            if result.description:
+                text += " " + self.env._("To fix: %(hint)s", hint=result.description)
+            lines.append(f"- {text}")
+        if not lines:
+            return False
+        return f"{self.name}\n" + "\n".join(lines)
+
+    def _get_handover_activity_note(self):
+        self.ensure_one()
+        warnings = self.handover_result_ids.filtered(lambda r: r.state == "warning")
+        note = Markup("<p>%s</p>") % self.env._(
+            "%(user)s hands %(order)s over to the service department.",
+            user=self.env.user.name,
+            order=self.name,
+        )
+        if warnings:
+            note += Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Warnings:"),
+                Markup().join(Markup("<li>%s: %s</li>") % (w.name, w.reason) for w in warnings),
+            )
+        return note
+
+    def _log_handover_in_service_history(self):
+        self.env["service.history"]._log(
+            "handover",
+            [
+                order._prepare_service_history_vals(
+                    summary=self.env._("Handover of %(order)s accepted", order=order.name),
+                    description=order._get_handover_snapshot(),
+                    user_id=self.env.user.id,
+                )
+                for order in self
+            ],
+        )
+
+    def _get_handover_snapshot(self):
+        """HTML snapshot of what was handed over: contact, products, notes, checks."""
+        self.ensure_one()
+        partner = self.partner_id
+        shipping = self.partner_shipping_id
+        contact = Markup("<ul><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ul>") % (
+            self.env._("Customer: %(name)s", name=partner.display_name),
+            self.env._("E-mail: %(email)s", email=partner.email or "-"),
+            self.env._("Phone: %(phone)s", phone=partner.phone or "-"),
+            self.env._(
+                "Delivery address: %(address)s",
+                address=shipping._display_address(without_company=True).replace("\n", ", ") or "-",
+            ),
+        )
+        checks = Markup().join(
+            Markup("<li>%s: %s%s</li>")
+            % (
+                result.name,
+                dict(result._fields["state"]._description_selection(self.env))[result.state],
+                f" ({result.reason})" if result.reason else "",
+            )
+            for result in self.handover_result_ids
+        )
+        parts = [
+            Markup("<h4>%s</h4>") % self.env._("Contact"),
+            contact,
+            Markup("<h4>%s</h4>") % self.env._("Products"),
+            self._get_service_history_sale_description(),
+        ]
+        if not is_html_empty(self.handover_note):
+            parts += [
+                Markup("<h4>%s</h4>") % self.env._("Notes for the technician"),
+                self.handover_note,
+            ]
+        if not is_html_empty(partner.commercial_partner_id.service_notes):
+            parts += [
+                Markup("<h4>%s</h4>") % self.env._("Service notes"),
+                partner.commercial_partner_id.service_notes,
+            ]
+        if checks:
+            parts += [Markup("<h4>%s</h4><ul>%s</ul>") % (self.env._("Checks"), checks)]
+        return Markup().join(parts)
+
+    @api.model
+    def _cron_remind_handover(self):
+        """Remind salespeople of confirmed orders not handed over after the
+        company's delay (one open reminder per order)."""
+        orders = self.search(
+            [
+                ("handover_is_late", "=", True),
+                ("handover_state", "in", ("not_started", "checking", "sent_back")),
+            ]
+        )
+        reminder = self.env.ref("sale_after_sales.mail_activity_type_handover_reminder")
+        reminded = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", orders.ids),
+                    ("activity_type_id", "=", reminder.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        todo = orders.filtered(lambda o: o.id not in reminded and o.user_id)
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+                    "res_id": order.id,
+                    "activity_type_id": reminder.id,
+                    "user_id": order.user_id.id,
+                    "summary": self.env._("Hand this order over to the service department"),
+                }
+                for order in todo
+            ]
+        )
+        return todo

@@ -1,0 +1,148 @@
+from odoo import models
+from odoo.tools import float_compare, format_list, formatLang, html2plaintext, is_html_empty
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # Built-in handover checks: {order: failure reason or False} for a batch of
+    # orders. Add one with service.handover.check's "method" selection and a
+    # method _handover_check_<code>.
+
+    def _handover_check_customer_email(self):
+        return {
+            order: False
+            if order.partner_id.email or order.partner_id.commercial_partner_id.email
+            else self.env._("%(customer)s has no e-mail.", customer=order.partner_id.display_name)
+            for order in self
+        }
+
+    def _handover_check_customer_phone(self):
+        return {
+            order: False
+            if order.partner_id.phone or order.partner_id.commercial_partner_id.phone
+            else self.env._(
+                "%(customer)s has no phone number.", customer=order.partner_id.display_name
+            )
+            for order in self
+        }
+
+    def _handover_check_delivery_address(self):
+        labels = {
+            "street": self.env._("street"),
+            "city": self.env._("city"),
+            "country_id": self.env._("country"),
+        }
+        result = {}
+        for order in self:
+            missing = [
+                label for name, label in labels.items() if not order.partner_shipping_id[name]
+            ]
+            result[order] = missing and self.env._(
+                "The delivery address %(address)s has no %(missing)s.",
+                address=order.partner_shipping_id.display_name,
+                missing=format_list(self.env, missing),
+            )
+        return result
+
+    def _handover_check_product_lines(self):
+        result = {}
+        for order in self:
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            without = lines.filtered(lambda line: not line.product_id)
+            if not lines:
+                result[order] = self.env._("The order has no product.")
+            elif without:
+                result[order] = self.env._(
+                    "Lines without a product: %(lines)s.",
+                    lines=format_list(self.env, without.mapped("name")),
+                )
+            else:
+                result[order] = False
+        return result
+
+    def _handover_check_service_notes(self):
+        return {
+            order: False
+            if not is_html_empty(order.handover_note)
+            and html2plaintext(order.handover_note).strip()
+            else self.env._("Write the notes for the technician (Handover tab).")
+            for order in self
+        }
+
+    def _handover_check_invoice_prices(self):
+        # Read the invoice lines of all the orders at once, not order by order.
+        self.order_line.invoice_lines.move_id.mapped("state")
+        self.order_line.invoice_lines.sale_line_ids.mapped("order_id")
+        result = {}
+        for order in self:
+            lines = order.order_line.filtered(
+                lambda line: not line.display_type and not line.is_downpayment
+            )
+            invoice_lines = lines.invoice_lines.filtered(
+                lambda aml: aml.move_id.state == "posted" and aml.move_id.move_type == "out_invoice"
+            )
+            if not invoice_lines:
+                allowed = order.company_id.handover_allow_uninvoiced
+                result[order] = False if allowed else self.env._("Nothing is invoiced yet.")
+                continue
+            differences = []
+            for aml in invoice_lines:
+                differences += order._get_invoice_line_differences(aml)
+            for line in lines:
+                # Over-invoiced across several invoices; one invoice line over
+                # the order is already reported with its invoice above.
+                if not line._is_qty_over(line.qty_invoiced) or any(
+                    line._is_qty_over(aml.quantity) for aml in line.invoice_lines & invoice_lines
+                ):
+                    continue
+                differences.append(
+                    self.env._(
+                        "Line '%(line)s': %(invoiced)s invoiced, %(ordered)s ordered.",
+                        line=line.product_id.display_name or line.name,
+                        invoiced=formatLang(self.env, line.qty_invoiced, dp="Product Unit"),
+                        ordered=formatLang(self.env, line.product_uom_qty, dp="Product Unit"),
+                    )
+                )
+            result[order] = "\n".join(differences) or False
+        return result
+
+    def _get_invoice_line_differences(self, aml):
+        """What differs between invoice line ``aml`` and its order line."""
+        self.ensure_one()
+        differences = []
+        for line in aml.sale_line_ids.filtered(lambda sol: sol.order_id == self):
+            label = self.env._(
+                "Invoice %(invoice)s line '%(line)s'",
+                invoice=aml.move_id.name,
+                line=line.product_id.display_name or line.name,
+            )
+            currency = self.currency_id
+            if currency.compare_amounts(aml.price_unit, line.price_unit):
+                differences.append(
+                    self.env._(
+                        "%(label)s: %(invoiced)s invoiced, %(ordered)s ordered.",
+                        label=label,
+                        invoiced=formatLang(self.env, aml.price_unit, currency_obj=currency),
+                        ordered=formatLang(self.env, line.price_unit, currency_obj=currency),
+                    )
+                )
+            if float_compare(aml.discount, line.discount, precision_digits=2):
+                differences.append(
+                    self.env._(
+                        "%(label)s: discount %(invoiced)s%% invoiced, %(ordered)s%% ordered.",
+                        label=label,
+                        invoiced=formatLang(self.env, aml.discount),
+                        ordered=formatLang(self.env, line.discount),
+                    )
+                )
+            if line._is_qty_over(aml.quantity):
+                differences.append(
+                    self.env._(
+                        "%(label)s: quantity %(invoiced)s invoiced, %(ordered)s ordered.",
+                        label=label,
+                        invoiced=formatLang(self.env, aml.quantity, dp="Product Unit"),
+                        ordered=formatLang(self.env, line.product_uom_qty, dp="Product Unit"),
+                    )
+                )
+        return differences
