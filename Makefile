@@ -1,10 +1,11 @@
 # After-Sales Service (sale_after_sales): development commands. See README.md.
-.PHONY: run test test-lifecycle lint bench screenshots pot help
+.PHONY: run test test-lifecycle test-upgrade lint bench screenshots pot help
 
 help:
 	@echo "make run   - serve Odoo with the module and demo data on http://localhost:8069 (admin/admin)"
 	@echo "make test  - install the module into a fresh database and run the whole test suite"
 	@echo "make test-lifecycle - install with demo data, update twice, uninstall, reinstall on a database in use"
+	@echo "make test-upgrade - upgrade a database of the previous release (tools/upgrade-from) to this code"
 	@echo "make lint  - ruff and pylint-odoo"
 	@echo "make bench - performance figures (ARGS='--count 10000 --concurrency-check 1000')"
 	@echo "make screenshots - run the browser tours and save the README screenshots in static/description"
@@ -18,6 +19,9 @@ test:
 
 test-lifecycle:
 	tools/test-lifecycle $(ARGS)
+
+test-upgrade:
+	tools/test-upgrade $(ARGS)
 
 lint:
 	tools/lint

@@ -98,7 +98,7 @@ def main():
         {
             "name": "Bench: welcome call",
             "step_ids": [
-                (0, 0, {"name": "Welcome call", "activity_type_id": call.id, "delay": 0}),
+                (0, 0, {"name": "Welcome call", "activity_type_id": call.id, "delay_count": 0}),
             ],
         }
     )

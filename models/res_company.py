@@ -14,6 +14,7 @@ class ResCompany(models.Model):
     handover_default_user_id = fields.Many2one(
         "res.users",
         string="Default Service Responsible",
+        check_company=True,
         help="Gets the handover activity of orders without a service responsible.",
     )
     handover_reminder_days = fields.Integer(
@@ -26,6 +27,19 @@ class ResCompany(models.Model):
         default=True,
         help="The invoice price check passes when nothing is invoiced yet.",
     )
+
+    @api.constrains("handover_default_user_id")
+    def _check_handover_default_user_id(self):
+        for company in self.filtered("handover_default_user_id"):
+            if company not in company.handover_default_user_id.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot be the default service responsible of %(company)s: "
+                        "he is not a user of that company.",
+                        user=company.handover_default_user_id.name,
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("handover_reminder_days")
     def _check_handover_reminder_days(self):

@@ -32,7 +32,9 @@ class ResUsers(models.Model):
         )
         orphans = followups.browse()
         for followup in followups:
-            assignee = followup.step_id._get_assignee(followup.order_id, exclude=leaving)
+            assignee = followup.step_id._determine_responsible(
+                False, followup.order_id, exclude=leaving
+            )["responsible"]
             if assignee:
                 followup.user_id = assignee  # moves its open activity too
             else:

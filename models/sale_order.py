@@ -88,6 +88,8 @@ class SaleOrder(models.Model):
 
     def _log_sale_in_service_history(self):
         """Record the sale once per order, even when it is confirmed again."""
+        # Whoever confirms (a salesperson who may not read every entry, a portal
+        # customer signing) must see the Sale entries already written: sudo.
         logged = {
             order
             for [order] in self.env["service.history"]

@@ -96,8 +96,8 @@ class SaleOrder(models.Model):
     def _prepare_followup_replan_vals(self, step, start):
         self.ensure_one()
         return {
-            "planned_date": step._get_planned_date(start, self.company_id),
-            "user_id": step._get_assignee(self).id,
+            "planned_date": step._get_date_deadline(start, self.company_id),
+            "user_id": step._determine_responsible(False, self)["responsible"].id,
             "state": "planned",
         }
 

@@ -14,6 +14,10 @@ HANDOVER_STATES = [
     ("accepted", "Accepted"),
     ("sent_back", "Sent Back"),
 ]
+# Handovers started and not accepted yet.
+OPEN_HANDOVER_STATES = ("checking", "handed_over", "sent_back")
+# Handovers the sales side may (still) work on.
+SALES_HANDOVER_STATES = ("not_started", "checking", "sent_back")
 
 
 class SaleOrder(models.Model):
@@ -23,7 +27,7 @@ class SaleOrder(models.Model):
     # Written by the handover's actions only (service.workflow.mixin).
     _workflow_fields = (
         "handover_state",
-        "handover_user_id",
+        "handed_over_by_id",
         "handover_date",
         "handover_accepted_date",
         "handover_send_back_reason",
@@ -59,7 +63,7 @@ class SaleOrder(models.Model):
             ("all_group_ids", "in", self.env.ref("sale_after_sales.group_after_sales_user").ids),
         ],
     )
-    handover_user_id = fields.Many2one("res.users", string="Handed Over By", copy=False)
+    handed_over_by_id = fields.Many2one("res.users", copy=False)
     handover_date = fields.Datetime(string="Handed Over On", copy=False)
     handover_accepted_date = fields.Datetime(string="Accepted On", copy=False)
     handover_send_back_reason = fields.Text(string="Sent Back Because", copy=False)
@@ -106,6 +110,7 @@ class SaleOrder(models.Model):
             Domain.OR(
                 Domain("company_id", "=", company.id)
                 & Domain("date_order", "<", now - timedelta(days=company.handover_reminder_days))
+                # Every company's delay, also those the user is not in: sudo.
                 for company in self.env["res.company"].sudo().search([])
             )
             & Domain("state", "=", "sale")
@@ -130,7 +135,7 @@ class SaleOrder(models.Model):
         """Hand the orders over to the service department, if no blocking
         check fails; one message lists every failing check of every order."""
         self._check_handover_sales_side()
-        self._check_handover_state(("not_started", "checking", "sent_back"))
+        self._check_handover_state(SALES_HANDOVER_STATES)
         self._start_handover()  # moves the new ones to "checking" and runs every check once
         problems = [order._get_handover_blocking_message() for order in self]
         problems = [problem for problem in problems if problem]
@@ -150,7 +155,7 @@ class SaleOrder(models.Model):
         self._workflow().write(
             {
                 "handover_state": "handed_over",
-                "handover_user_id": self.env.user.id,
+                "handed_over_by_id": self.env.user.id,
                 "handover_date": fields.Datetime.now(),
             }
         )
@@ -198,7 +203,7 @@ class SaleOrder(models.Model):
         delivery address), for the salesperson to complete them."""
         self.ensure_one()
         self._check_handover_sales_side()
-        self._check_handover_state(("not_started", "checking", "sent_back"))
+        self._check_handover_state(SALES_HANDOVER_STATES)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Customer Details"),
@@ -231,7 +236,7 @@ class SaleOrder(models.Model):
             )
             order.activity_schedule(
                 "sale_after_sales.mail_activity_type_handover_sent_back",
-                user_id=(order.user_id or order.handover_user_id or self.env.user).id,
+                user_id=(order.user_id or order.handed_over_by_id or self.env.user).id,
                 note=Markup("<p>%s</p>") % reason,
             )
             order.message_post(
@@ -286,7 +291,10 @@ class SaleOrder(models.Model):
         return self._get_service_responsible()
 
     def _get_handover_checks(self):
-        """The active handover checks of these orders' companies (not per order)."""
+        """The active handover checks of these orders' companies (not per order).
+
+        Checks are configuration read by whoever runs them, including users of
+        another company than a shared check's: sudo."""
         return (
             self.env["service.handover.check"]
             .sudo()
@@ -316,6 +324,8 @@ class SaleOrder(models.Model):
                 else:
                     state = "fail" if check.severity == "blocking" else "warning"
                 outcome[order, check] = {"state": state, "reason": reason or False}
+        # Results are system records, written for whoever runs the checks (the
+        # salesperson reads them, never writes them): sudo.
         Result = self.env["service.handover.result"].sudo()
         # One query for the existing results, whatever their number.
         existing = Result.search_fetch([("order_id", "in", orders.ids)], ["order_id", "check_id"])
@@ -415,7 +425,7 @@ class SaleOrder(models.Model):
         orders = self.search(
             [
                 ("handover_is_late", "=", True),
-                ("handover_state", "in", ("not_started", "checking", "sent_back")),
+                ("handover_state", "in", SALES_HANDOVER_STATES),
             ]
         )
         reminder = self.env.ref("sale_after_sales.mail_activity_type_handover_reminder")

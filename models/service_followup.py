@@ -20,6 +20,13 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(hours=1)
 LOCK_ATTEMPTS = 5
+FOLLOWUP_STATES = [
+    ("planned", "Planned"),
+    ("due", "Due"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+    ("failed", "Failed"),
+]
 # Follow-ups still to be carried out or closed.
 OPEN_STATES = ("planned", "due", "failed")
 
@@ -74,21 +81,23 @@ class ServiceFollowup(models.Model):
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     plan_id = fields.Many2one(
-        "service.followup.plan", required=True, index=True, ondelete="restrict"
+        "service.followup.plan",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     step_id = fields.Many2one(
-        "service.followup.plan.step", required=True, index=True, ondelete="restrict"
+        "service.followup.plan.step",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     trigger = fields.Selection(TRIGGERS, required=True)
     planned_date = fields.Date(required=True, index=True)
     state = fields.Selection(
-        [
-            ("planned", "Planned"),
-            ("due", "Due"),
-            ("done", "Done"),
-            ("cancelled", "Cancelled"),
-            ("failed", "Failed"),
-        ],
+        FOLLOWUP_STATES,
         required=True,
         default="planned",
         index=True,
@@ -439,16 +448,10 @@ class ServiceFollowup(models.Model):
                 model=step.activity_type_id.res_model,
             )
         if step.create_activity and not step._is_valid_assignee(self.user_id, self.company_id):
-            assignee = step._get_assignee(self.order_id)
-            if not assignee:
-                return self.env._(
-                    "Nobody can be assigned: %(user)s is not an active user of %(company)s, "
-                    "and the step's other candidates (salesperson, service responsible, "
-                    "plan responsible) are missing or inactive too.",
-                    user=self.user_id.name or self.env._("nobody"),
-                    company=self.company_id.name,
-                )
-            self.user_id = assignee
+            assignment = step._determine_responsible(False, self.order_id)
+            if assignment["error"]:
+                return assignment["error"]
+            self.user_id = assignment["responsible"]
         return False
 
     def _get_failure_reason(self, error):
@@ -555,8 +558,8 @@ class ServiceFollowup(models.Model):
             "res_model_id": self.env["ir.model"]._get_id("sale.order"),
             "res_id": self.order_id.id,
             "activity_type_id": activity_type.id,
-            "summary": step.activity_summary or self.name,
-            "note": step.activity_note or False,
+            "summary": step.summary or self.name,
+            "note": step.note or False,
             "user_id": self.user_id.id,
             "date_deadline": self.planned_date,
         }

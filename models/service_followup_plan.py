@@ -26,12 +26,6 @@ class ServiceFollowupPlan(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(
-        "res.company",
-        index=True,
-        default=lambda self: self.env.company,
-        help="Leave empty to use the plan in every company.",
-    )
     trigger = fields.Selection(TRIGGERS, required=True, default="order_confirmed", index=True)
     user_id = fields.Many2one(
         "res.users",
@@ -53,37 +47,13 @@ class ServiceFollowupPlan(models.Model):
         help="The plan applies to orders with a product of one of these categories "
         "(or of their subcategories).",
     )
-    team_ids = fields.Many2many(
-        "crm.team",
-        string="Sales Teams",
-        check_company=True,
-        help="Leave empty for every sales team.",
-    )
-    order_domain = fields.Char(
-        string="Orders",
-        default="[]",
-        help="Only orders matching this filter get the follow-ups.",
-    )
+    order_domain = fields.Char(help="Only orders matching this filter get the follow-ups.")
     step_ids = fields.One2many("service.followup.plan.step", "plan_id", string="Steps", copy=True)
-
-    @api.constrains("order_domain")
-    def _check_order_domain(self):
-        for plan in self:
-            if error := plan._get_order_domain_error():
-                raise ValidationError(
-                    self.env._(
-                        "The order filter of plan '%(plan)s' is not valid: %(error)s",
-                        plan=plan.name,
-                        error=error,
-                    )
-                ) from error
 
     def _filter_orders(self, orders):
         """The orders among ``orders`` that this plan applies to."""
         self.ensure_one()
-        orders = orders.filtered(lambda o: not self.company_id or o.company_id == self.company_id)
-        if self.team_ids:
-            orders = orders.filtered(lambda o: o.team_id in self.team_ids)
+        orders = self._filter_applicable_orders(orders)
         if self.product_ids or self.product_categ_ids:
             categories = (
                 self.env["product.category"].search(
@@ -98,15 +68,14 @@ class ServiceFollowupPlan(models.Model):
                     for line in o.order_line
                 )
             )
-        if orders and (self.order_domain or "[]") != "[]":
-            orders = orders.filtered_domain(self._get_order_domain())
-        return orders
+        return self._filter_orders_by_domain(orders)
 
 
 class ServiceFollowupPlanStep(models.Model):
     _name = "service.followup.plan.step"
     _description = "After-Sales Follow-up Step"
     _order = "plan_id, sequence, id"
+    _check_company_auto = True
 
     plan_id = fields.Many2one(
         "service.followup.plan", required=True, index=True, ondelete="cascade"
@@ -114,11 +83,20 @@ class ServiceFollowupPlanStep(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
-    delay = fields.Integer(default=0, help="How long after the trigger the step is due.")
+    # Named as Odoo's activity plans name them (mail.activity.plan.template).
+    delay_count = fields.Integer(
+        string="Interval", default=0, help="How long after (or before) the trigger the step is due."
+    )
     delay_unit = fields.Selection(
         [("days", "Days"), ("weeks", "Weeks"), ("months", "Months")],
         required=True,
         default="days",
+    )
+    delay_from = fields.Selection(
+        [("after_plan_date", "After the trigger"), ("before_plan_date", "Before the trigger")],
+        string="Due",
+        required=True,
+        default="after_plan_date",
     )
     working_days = fields.Boolean(
         help="Count the delay in working days of the company's working schedule."
@@ -129,25 +107,28 @@ class ServiceFollowupPlanStep(models.Model):
         domain="[('res_model', 'in', (False, 'sale.order'))]",
         default=lambda self: self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False),
     )
-    activity_summary = fields.Char(translate=True)
-    activity_note = fields.Html(translate=True)
+    summary = fields.Char(translate=True)
+    note = fields.Html(translate=True)
     send_mail = fields.Boolean(string="Send an E-mail")
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
         domain="[('model', '=', 'sale.order')]",
     )
-    assign_to = fields.Selection(
+    responsible_type = fields.Selection(
         [
             ("salesperson", "Salesperson of the order"),
             ("service_responsible", "Service responsible of the order"),
-            ("user", "A fixed user"),
+            ("other", "A fixed user"),
             ("plan_responsible", "Responsible of the plan"),
         ],
+        string="Assignment",
         required=True,
         default="salesperson",
     )
-    user_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
+    responsible_id = fields.Many2one(
+        "res.users", string="Assigned to", check_company=True, domain="[('share', '=', False)]"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -164,20 +145,21 @@ class ServiceFollowupPlanStep(models.Model):
         "send_mail",
         "mail_template_id",
         "activity_type_id",
-        "assign_to",
-        "user_id",
-        "delay",
+        "responsible_type",
+        "responsible_id",
+        "delay_count",
         "delay_unit",
+        "delay_from",
         "working_days",
     )
     def _check_step(self):
         for step in self:
-            if step.delay < 0:
+            if step.delay_count < 0:
                 raise ValidationError(
                     self.env._("Step '%(step)s': the delay cannot be negative.", step=step.name)
                 )
-            if step.delay > MAX_DELAY[step.delay_unit]:
-                step._raise_delay_too_long(step.name, step.delay, step.delay_unit)
+            if step.delay_count > MAX_DELAY[step.delay_unit]:
+                step._raise_delay_too_long(step.name, step.delay_count, step.delay_unit)
             if step.mail_template_id and step.mail_template_id.model != "sale.order":
                 raise ValidationError(
                     self.env._(
@@ -212,14 +194,16 @@ class ServiceFollowupPlanStep(models.Model):
                         "Step '%(step)s' sends an e-mail: choose its template.", step=step.name
                     )
                 )
-            if step.assign_to == "user" and not step.user_id:
+            if step.responsible_type == "other" and not step.responsible_id:
                 raise ValidationError(
                     self.env._(
                         "Step '%(step)s' is assigned to a fixed user: choose the user.",
                         step=step.name,
                     )
                 )
-            if step.working_days and step.delay_unit != "days":
+            if step.working_days and (
+                step.delay_unit != "days" or step.delay_from != "after_plan_date"
+            ):
                 raise ValidationError(
                     self.env._(
                         "Step '%(step)s': working days can only count a delay in days.",
@@ -229,7 +213,7 @@ class ServiceFollowupPlanStep(models.Model):
 
     def _check_delay_vals(self, vals):
         """Refuse a delay PostgreSQL cannot even store, before it tries to."""
-        delay = vals.get("delay")
+        delay = vals.get("delay_count")
         if isinstance(delay, int | float) and abs(delay) > max(MAX_DELAY.values()):
             unit = vals.get("delay_unit") or (self[:1].delay_unit if self else "days")
             self._raise_delay_too_long(vals.get("name") or self[:1].name or "", delay, unit)
@@ -248,50 +232,71 @@ class ServiceFollowupPlanStep(models.Model):
             )
         )
 
-    def _get_planned_date(self, start, company):
-        """The date this step is due when its plan is triggered on ``start`` (a date)."""
+    def _get_date_deadline(self, base_date, company=None):
+        """The date this step is due when its plan is triggered on ``base_date``
+        (as ``mail.activity.plan.template._get_date_deadline``, with working days
+        of ``company``'s schedule when the step counts them)."""
         self.ensure_one()
-        if self.working_days and self.delay:
+        if self.working_days and self.delay_count and company:
             calendar = company.resource_calendar_id
             if calendar:
                 # Count from the day after the trigger: the Nth working day after it.
-                begin = datetime.combine(start + timedelta(days=1), time.min)
-                planned = calendar.plan_days(self.delay, begin, compute_leaves=True)
+                begin = datetime.combine(base_date + timedelta(days=1), time.min)
+                planned = calendar.plan_days(self.delay_count, begin, compute_leaves=True)
                 if planned:
                     return planned.date()
+        delta = relativedelta(**{self.delay_unit: self.delay_count})
         try:
-            return start + relativedelta(**{self.delay_unit: self.delay})
+            if self.delay_from == "before_plan_date":
+                return base_date - delta
+            return base_date + delta
         except (OverflowError, ValueError) as error:
             raise UserError(
                 self.env._(
-                    "Step '%(step)s' would fall after the last date Odoo can store, counting "
-                    "from %(start)s: choose an earlier start date.",
+                    "Step '%(step)s' would fall outside the dates Odoo can store, counting "
+                    "from %(start)s: choose another start date.",
                     step=self.name,
-                    start=start,
+                    start=base_date,
                 )
             ) from error
 
-    def _get_assignee(self, order, exclude=None):
-        """The user who gets this step's activity for ``order``: the first of
-        the step's candidates who is an active internal user of the order's
-        company and not in ``exclude`` (an empty recordset when there is none)."""
+    def _determine_responsible(self, on_demand_responsible, applied_on_record, exclude=None):
+        """Who gets this step's activity for the order ``applied_on_record``
+        (as ``mail.activity.plan.template._determine_responsible``): the first of
+        the step's candidates (``on_demand_responsible`` first, when given) who
+        is an active internal user of the order's company and not in ``exclude``.
+
+        :returns: ``{"responsible": res.users, "error": str or False}``
+        """
         self.ensure_one()
-        for user in self._get_assignee_candidates(order):
-            if exclude and user in exclude:
-                continue
-            if self._is_valid_assignee(user, order.company_id):
-                return user
-        return self.env["res.users"]
+        order = applied_on_record
+        candidates = [on_demand_responsible, *self._get_assignee_candidates(order)]
+        for user in candidates:
+            if user and not (exclude and user in exclude):
+                if self._is_valid_assignee(user, order.company_id):
+                    return {"responsible": user, "error": False}
+        return {
+            "responsible": self.env["res.users"],
+            "error": self.env._(
+                "Nobody can be assigned to step '%(step)s' for %(order)s: its candidates "
+                "(%(candidates)s) are missing, archived or not users of %(company)s.",
+                step=self.name,
+                order=order.name,
+                candidates=", ".join(u.name for u in dict.fromkeys(filter(None, candidates)))
+                or self.env._("none"),
+                company=order.company_id.name,
+            ),
+        }
 
     def _get_assignee_candidates(self, order):
         """Who gets this step's activity for ``order``, in order of preference."""
         self.ensure_one()
         salesperson = order.user_id
-        if self.assign_to == "user":
-            return [self.user_id, self.plan_id.user_id, salesperson]
-        if self.assign_to == "plan_responsible":
+        if self.responsible_type == "other":
+            return [self.responsible_id, self.plan_id.user_id, salesperson]
+        if self.responsible_type == "plan_responsible":
             return [self.plan_id.user_id, salesperson]
-        if self.assign_to == "service_responsible":
+        if self.responsible_type == "service_responsible":
             return [order.service_user_id, order.company_id.handover_default_user_id, salesperson]
         return [salesperson, self.plan_id.user_id]
 

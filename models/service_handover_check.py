@@ -12,12 +12,6 @@ class ServiceHandoverCheck(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company",
-        index=True,
-        default=lambda self: self.env.company,
-        help="Leave empty to check the orders of every company.",
-    )
     description = fields.Text(
         string="Explanation",
         translate=True,
@@ -44,51 +38,39 @@ class ServiceHandoverCheck(models.Model):
         string="Built-in Check",
         help="One of the module's checks. Leave empty to check the order with a filter.",
     )
-    order_domain = fields.Char(
-        string="Order Filter",
-        default="[]",
-        help="Automatic checks without a built-in check pass when the order matches this filter.",
-    )
     severity = fields.Selection(
         [("blocking", "Blocking"), ("warning", "Warning")],
         required=True,
         default="blocking",
         help="A failing blocking check stops the handover; a warning is shown and recorded.",
     )
-    team_ids = fields.Many2many(
-        "crm.team",
-        string="Sales Teams",
-        check_company=True,
-        help="Only orders of these sales teams are checked. Leave empty for every team.",
+    order_domain = fields.Char(
+        help="Automatic checks without a built-in check pass when the order matches this filter."
     )
 
-    @api.constrains("kind", "method", "order_domain")
+    @api.constrains("kind", "method")
     def _check_definition(self):
-        for check in self.filtered(lambda c: c.kind == "automatic"):
-            if check.method:
-                if not hasattr(self.env["sale.order"], f"_handover_check_{check.method}"):
-                    raise ValidationError(
-                        self.env._(
-                            "Check '%(check)s': the built-in check '%(method)s' is not "
-                            "implemented.",
-                            check=check.name,
-                            method=check.method,
-                        )
-                    )
-                continue
-            if error := check._get_order_domain_error():
+        for check in self.filtered(lambda c: c.kind == "automatic" and c.method):
+            if not hasattr(self.env["sale.order"], f"_handover_check_{check.method}"):
                 raise ValidationError(
                     self.env._(
-                        "The order filter of check '%(check)s' is not valid: %(error)s",
+                        "Check '%(check)s': the built-in check '%(method)s' is not implemented.",
                         check=check.name,
-                        error=error,
+                        method=check.method,
                     )
-                ) from error
+                )
+        self._check_order_domain()
 
-    def _applies_to(self, order):
+    def _uses_order_domain(self):
         self.ensure_one()
-        return (not self.company_id or self.company_id == order.company_id) and (
-            not self.team_ids or order.team_id in self.team_ids
+        return self.kind == "automatic" and not self.method
+
+    def _get_order_domain_error_message(self, error):
+        self.ensure_one()
+        return self.env._(
+            "The order filter of check '%(check)s' is not valid: %(error)s",
+            check=self.name,
+            error=error,
         )
 
     def _evaluate(self, orders):
@@ -113,5 +95,6 @@ class ServiceHandoverCheck(models.Model):
         """``ondelete`` of a built-in check added with ``selection_add``: when
         its module is uninstalled, its checks are archived and lose the method
         (their results go, so no order is held back by a check that is gone)."""
+        # Results are system records, removed whoever uninstalls: sudo.
         self.env["service.handover.result"].sudo().search([("check_id", "in", self.ids)]).unlink()
         self.write({"method": False, "active": False})

@@ -58,7 +58,7 @@ class ServiceWorkflowMixin(models.AbstractModel):
 
     def _workflow(self):
         """These records, allowed to write the workflow's fields."""
-        return self.with_context({WORKFLOW_CONTEXT_KEY: WORKFLOW_TOKEN})
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: WORKFLOW_TOKEN})
 
     def _in_workflow(self):
         return self.env.context.get(WORKFLOW_CONTEXT_KEY) is WORKFLOW_TOKEN

@@ -1,12 +1,15 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.service_followup import FOLLOWUP_STATES, OPEN_STATES
+
 
 class ServiceFollowupReport(models.Model):
     """Follow-ups, with whether they were done on time: one row per follow-up
     not cancelled. Computed by PostgreSQL, read with grouped reads."""
 
     _name = "service.followup.report"
+    _inherit = ["service.report.mixin"]
     _description = "Follow-up Analysis"
     _auto = False
     _rec_name = "name"
@@ -25,12 +28,7 @@ class ServiceFollowupReport(models.Model):
     planned_date = fields.Date(readonly=True)
     done_date = fields.Date(string="Done on", readonly=True)
     state = fields.Selection(
-        [
-            ("planned", "Planned"),
-            ("due", "Due"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-        ],
+        [(value, label) for value, label in FOLLOWUP_STATES if value != "cancelled"],
         readonly=True,
     )
     done_count = fields.Integer(string="Done", readonly=True)
@@ -52,28 +50,35 @@ class ServiceFollowupReport(models.Model):
         "(negative when done early).",
     )
 
-    @property
-    def _table_query(self):
+    def _select(self):
+        done = SQL("(followup.state = 'done' AND followup.done_date IS NOT NULL)")
+        on_time = SQL("followup.done_date::date <= followup.planned_date")
         return SQL(
             """
-            SELECT followup.id, followup.id AS followup_id, followup.name,
-                   followup.order_id, followup.commercial_partner_id AS partner_id,
-                   followup.plan_id, followup.step_id, followup.user_id,
-                   sale_order.user_id AS salesperson_id, sale_order.team_id,
-                   followup.company_id, followup.planned_date,
-                   followup.done_date::date AS done_date, followup.state,
-                   %(done)s::int AS done_count,
-                   (%(done)s AND %(on_time)s)::int AS on_time_count,
-                   (followup.state IN ('planned', 'due', 'failed')
-                    AND followup.planned_date < current_date)::int AS overdue_count,
-                   CASE WHEN %(done)s THEN CASE WHEN %(on_time)s THEN 100.0 ELSE 0.0 END
-                   END AS on_time_rate,
-                   CASE WHEN %(done)s THEN followup.done_date::date - followup.planned_date
-                   END AS delay_days
-              FROM service_followup AS followup
-              JOIN sale_order ON sale_order.id = followup.order_id
-             WHERE followup.state != 'cancelled'
+            followup.id, followup.id AS followup_id, followup.name,
+            followup.order_id, followup.commercial_partner_id AS partner_id,
+            followup.plan_id, followup.step_id, followup.user_id,
+            sale_order.user_id AS salesperson_id, sale_order.team_id,
+            followup.company_id, followup.planned_date,
+            followup.done_date::date AS done_date, followup.state,
+            %(done)s::int AS done_count,
+            (%(done)s AND %(on_time)s)::int AS on_time_count,
+            (followup.state IN %(open)s AND followup.planned_date < current_date)::int
+                AS overdue_count,
+            CASE WHEN %(done)s THEN CASE WHEN %(on_time)s THEN 100.0 ELSE 0.0 END
+            END AS on_time_rate,
+            CASE WHEN %(done)s THEN followup.done_date::date - followup.planned_date
+            END AS delay_days
             """,
-            done=SQL("(followup.state = 'done' AND followup.done_date IS NOT NULL)"),
-            on_time=SQL("followup.done_date::date <= followup.planned_date"),
+            done=done,
+            on_time=on_time,
+            open=OPEN_STATES,
         )
+
+    def _from(self):
+        return SQL(
+            "service_followup AS followup JOIN sale_order ON sale_order.id = followup.order_id"
+        )
+
+    def _where(self):
+        return SQL("followup.state != 'cancelled'")

@@ -9,6 +9,7 @@ class ServiceHandoverReport(models.Model):
     order whose handover started. Computed by PostgreSQL."""
 
     _name = "service.handover.report"
+    _inherit = ["service.report.mixin"]
     _description = "Handover Analysis"
     _auto = False
     _rec_name = "order_id"
@@ -40,27 +41,29 @@ class ServiceHandoverReport(models.Model):
         help="Share of the handovers sent back to sales at least once.",
     )
 
-    @property
-    def _table_query(self):
+    def _select(self):
         return SQL(
             """
-            SELECT sale_order.id, sale_order.id AS order_id,
-                   partner.commercial_partner_id AS partner_id, sale_order.user_id,
-                   sale_order.team_id, sale_order.service_user_id, sale_order.company_id,
-                   sale_order.date_order, sale_order.handover_date,
-                   sale_order.handover_accepted_date AS accepted_date,
-                   sale_order.handover_state,
-                   1 AS handover_count,
-                   (sale_order.handover_state = 'accepted')::int AS accepted_count,
-                   COALESCE(sale_order.handover_send_back_count, 0) AS send_back_count,
-                   CASE WHEN sale_order.handover_state = 'accepted'
-                        THEN EXTRACT(EPOCH FROM sale_order.handover_accepted_date
-                                                - sale_order.date_order) / 86400.0
-                   END AS lead_days,
-                   CASE WHEN COALESCE(sale_order.handover_send_back_count, 0) > 0
-                        THEN 100.0 ELSE 0.0 END AS send_back_rate
-              FROM sale_order
-              JOIN res_partner AS partner ON partner.id = sale_order.partner_id
-             WHERE sale_order.state = 'sale' AND sale_order.handover_state != 'not_started'
+            sale_order.id, sale_order.id AS order_id,
+            partner.commercial_partner_id AS partner_id, sale_order.user_id,
+            sale_order.team_id, sale_order.service_user_id, sale_order.company_id,
+            sale_order.date_order, sale_order.handover_date,
+            sale_order.handover_accepted_date AS accepted_date,
+            sale_order.handover_state,
+            1 AS handover_count,
+            (sale_order.handover_state = 'accepted')::int AS accepted_count,
+            COALESCE(sale_order.handover_send_back_count, 0) AS send_back_count,
+            CASE WHEN sale_order.handover_state = 'accepted'
+                 THEN EXTRACT(EPOCH FROM sale_order.handover_accepted_date
+                                         - sale_order.date_order) / 86400.0
+            END AS lead_days,
+            CASE WHEN COALESCE(sale_order.handover_send_back_count, 0) > 0
+                 THEN 100.0 ELSE 0.0 END AS send_back_rate
             """
         )
+
+    def _from(self):
+        return SQL("sale_order JOIN res_partner AS partner ON partner.id = sale_order.partner_id")
+
+    def _where(self):
+        return SQL("sale_order.state = 'sale' AND sale_order.handover_state != 'not_started'")

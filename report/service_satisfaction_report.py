@@ -8,6 +8,7 @@ class ServiceSatisfactionReport(models.Model):
     contact's own, else the first product of its order."""
 
     _name = "service.satisfaction.report"
+    _inherit = ["service.report.mixin"]
     _description = "Satisfaction Analysis"
     _auto = False
     _rec_name = "summary"
@@ -33,30 +34,37 @@ class ServiceSatisfactionReport(models.Model):
         string="Dissatisfied", readonly=True, help="Contacts rated 1 or 2."
     )
 
-    @property
-    def _table_query(self):
+    def _select(self):
         return SQL(
             """
-            SELECT history.id, history.id AS history_id, history.summary, history.date,
-                   history.type_id, history.commercial_partner_id AS partner_id,
-                   history.order_id, product.id AS product_id, template.categ_id,
-                   sale_order.user_id AS salesperson_id, sale_order.team_id,
-                   history.user_id, history.company_id, history.satisfaction_score,
-                   1 AS rated_count,
-                   (history.satisfaction_score <= 2)::int AS dissatisfied_count
-              FROM service_history AS history
-              LEFT JOIN sale_order ON sale_order.id = history.order_id
-              LEFT JOIN LATERAL (
-                    SELECT line.product_id
-                      FROM sale_order_line AS line
-                     WHERE line.order_id = history.order_id AND line.product_id IS NOT NULL
-                       AND line.display_type IS NULL AND NOT COALESCE(line.is_downpayment, FALSE)
-                     ORDER BY line.sequence, line.id
-                     LIMIT 1
-                   ) AS first_line ON history.product_id IS NULL
-              LEFT JOIN product_product AS product
-                     ON product.id = COALESCE(history.product_id, first_line.product_id)
-              LEFT JOIN product_template AS template ON template.id = product.product_tmpl_id
-             WHERE history.satisfaction != '0'
+            history.id, history.id AS history_id, history.summary, history.date,
+            history.type_id, history.commercial_partner_id AS partner_id,
+            history.order_id, product.id AS product_id, template.categ_id,
+            sale_order.user_id AS salesperson_id, sale_order.team_id,
+            history.user_id, history.company_id, history.satisfaction_score,
+            1 AS rated_count,
+            (history.satisfaction_score <= 2)::int AS dissatisfied_count
             """
         )
+
+    def _from(self):
+        return SQL(
+            """
+            service_history AS history
+            LEFT JOIN sale_order ON sale_order.id = history.order_id
+            LEFT JOIN LATERAL (
+                  SELECT line.product_id
+                    FROM sale_order_line AS line
+                   WHERE line.order_id = history.order_id AND line.product_id IS NOT NULL
+                     AND line.display_type IS NULL AND NOT COALESCE(line.is_downpayment, FALSE)
+                   ORDER BY line.sequence, line.id
+                   LIMIT 1
+                 ) AS first_line ON history.product_id IS NULL
+            LEFT JOIN product_product AS product
+                   ON product.id = COALESCE(history.product_id, first_line.product_id)
+            LEFT JOIN product_template AS template ON template.id = product.product_tmpl_id
+            """
+        )
+
+    def _where(self):
+        return SQL("history.satisfaction != '0'")

@@ -10,9 +10,9 @@ class TestFollowupAccess(AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
-        cls.plan = cls._create_plan("Care", [{"name": "Call", "delay": 7}])
+        cls.plan = cls._create_plan("Care", [{"name": "Call", "delay_count": 7}])
         cls.shared_plan = cls._create_plan(
-            "Shared", [{"name": "Shared call", "delay": 7}], company_id=False
+            "Shared", [{"name": "Shared call", "delay_count": 7}], company_id=False
         )
         cls.order = cls._create_order(cls.customer, [(cls.product_kit, 1)], confirm=True)
         cls.other_order = cls._create_order(
@@ -43,7 +43,7 @@ class TestFollowupAccess(AfterSalesCommon):
         with self.assertRaises(AccessError):
             self.plan.with_user(self.salesman).name = "Mine"
         with self.assertRaises(AccessError):
-            self.plan.step_ids.with_user(self.salesman).delay = 1
+            self.plan.step_ids.with_user(self.salesman).delay_count = 1
 
     def test_service_user_sees_every_followup_and_closes_them(self):
         Followup = self.env["service.followup"].with_user(self.service_user)
@@ -59,9 +59,11 @@ class TestFollowupAccess(AfterSalesCommon):
         plan = (
             self.env["service.followup.plan"]
             .with_user(self.service_admin)
-            .create({"name": "Premium care", "step_ids": [(0, 0, {"name": "Visit", "delay": 30})]})
+            .create(
+                {"name": "Premium care", "step_ids": [(0, 0, {"name": "Visit", "delay_count": 30})]}
+            )
         )
-        plan.step_ids.delay = 31
+        plan.step_ids.delay_count = 31
         plan.unlink()
 
     def test_other_company_sees_neither_followups_nor_plans(self):

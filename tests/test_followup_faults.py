@@ -106,12 +106,14 @@ class TestFollowupFaults(AfterSalesCommon):
                 self.subTest(delay=delay, unit=unit),
                 self.assertRaisesText(ValidationError, "at most ten years"),
             ):
-                self._create_plan("Far", [{"name": "Later", "delay": delay, "delay_unit": unit}])
+                self._create_plan(
+                    "Far", [{"name": "Later", "delay_count": delay, "delay_unit": unit}]
+                )
         plan = self._create_plan(
-            "Fine", [{"name": "In ten years", "delay": 120, "delay_unit": "months"}]
+            "Fine", [{"name": "In ten years", "delay_count": 120, "delay_unit": "months"}]
         )
         with self.assertRaises(ValidationError):
-            plan.step_ids.delay = 10**12
+            plan.step_ids.delay_count = 10**12
         # An order matching the longest plan is confirmed normally.
         order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
         self.assertEqual(order.followup_ids.planned_date.year, date.today().year + 10)
@@ -133,12 +135,12 @@ class TestFollowupFaults(AfterSalesCommon):
     def test_applying_a_plan_from_a_date_at_the_end_of_time_says_so(self):
         order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
         plan = self._create_plan(
-            "Yearly", [{"name": "Maintenance", "delay": 12, "delay_unit": "months"}]
+            "Yearly", [{"name": "Maintenance", "delay_count": 12, "delay_unit": "months"}]
         )
         wizard = self.env["service.followup.apply.wizard"].create(
             {"order_ids": [Command.set(order.ids)], "plan_id": plan.id, "start_date": "9999-06-01"}
         )
-        with self.assertRaisesText(UserError, "last date"):
+        with self.assertRaisesText(UserError, "outside the dates Odoo can store"):
             wizard.action_apply()
         self.assertFalse(order.followup_ids)
 
@@ -220,7 +222,9 @@ class TestFollowupFaults(AfterSalesCommon):
         leaver = new_test_user(
             self.env, login="saa_leaver", groups="sales_team.group_sale_salesman"
         )
-        self._create_plan("Fixed", [{"name": "Call", "assign_to": "user", "user_id": leaver.id}])
+        self._create_plan(
+            "Fixed", [{"name": "Call", "responsible_type": "other", "responsible_id": leaver.id}]
+        )
         order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
         followup = self._followup(order, "Call")
         self.assertEqual(followup.user_id, leaver)
@@ -236,7 +240,7 @@ class TestFollowupFaults(AfterSalesCommon):
             self.env, login="saa_owner", groups="sales_team.group_sale_salesman"
         )
         self._create_plan(
-            "Owned", [{"name": "Call", "assign_to": "salesperson"}], user_id=plan_owner.id
+            "Owned", [{"name": "Call", "responsible_type": "salesperson"}], user_id=plan_owner.id
         )
         order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
         self._run_followup_cron()
@@ -259,14 +263,23 @@ class TestFollowupFaults(AfterSalesCommon):
         with freeze_time("2026-11-20 12:00:00"):
             self._run_followup_cron()
         self.assertEqual(followup.state, "failed")
-        self.assertIn("not an active user", followup.failure_reason)
+        self.assertIn("archived or not users of", followup.failure_reason)
         self.assertFalse(followup.activity_id)
 
     @freeze_time("2026-11-20 10:00:00")
     def test_user_of_another_company_is_not_an_assignee(self):
+        foreign = self.other_company_user
+        # A plan of this company refuses him at once...
+        with self.assertRaisesText(UserError, "company"):
+            self._create_plan(
+                "Foreign",
+                [{"name": "Call", "responsible_type": "other", "responsible_id": foreign.id}],
+            )
+        # ...a plan shared by every company gives his follow-ups here to the next candidate.
         self._create_plan(
-            "Foreign",
-            [{"name": "Call", "assign_to": "user", "user_id": self.other_company_user.id}],
+            "Shared",
+            [{"name": "Call", "responsible_type": "other", "responsible_id": foreign.id}],
+            company_id=False,
         )
         order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
         self.assertEqual(self._followup(order, "Call").user_id, self.salesman)
@@ -275,7 +288,7 @@ class TestFollowupFaults(AfterSalesCommon):
 
     @freeze_time("2026-11-20 10:00:00")
     def test_service_responsible_steps_go_to_the_service_department(self):
-        self._create_plan("Service", [{"name": "Visit", "assign_to": "service_responsible"}])
+        self._create_plan("Service", [{"name": "Visit", "responsible_type": "service_responsible"}])
         self.company.handover_default_user_id = self.service_user
         order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
         self.assertEqual(self._followup(order, "Visit").user_id, self.service_user)

@@ -25,7 +25,7 @@ class TestFollowupPerformance(AfterSalesCommon):
                         "sale_after_sales.mail_template_followup_thank_you"
                     ).id,
                 },
-                {"name": "Welcome call", "activity_summary": "Welcome call"},
+                {"name": "Welcome call", "summary": "Welcome call"},
             ],
         )
 

@@ -18,10 +18,10 @@ class TestFollowupPlanning(AfterSalesCommon):
         cls.plan = cls._create_plan(
             "Care",
             [
-                {"name": "Thank you", "delay": 0},
-                {"name": "Satisfaction call", "delay": 7},
-                {"name": "Check-in", "delay": 2, "delay_unit": "weeks"},
-                {"name": "Maintenance", "delay": 12, "delay_unit": "months"},
+                {"name": "Thank you", "delay_count": 0},
+                {"name": "Satisfaction call", "delay_count": 7},
+                {"name": "Check-in", "delay_count": 2, "delay_unit": "weeks"},
+                {"name": "Maintenance", "delay_count": 12, "delay_unit": "months"},
             ],
         )
 
@@ -51,9 +51,9 @@ class TestFollowupPlanning(AfterSalesCommon):
         self._create_plan(
             "Working days",
             [
-                {"name": "Next working day", "delay": 1, "working_days": True},
-                {"name": "Three working days", "delay": 3, "working_days": True},
-                {"name": "Same day", "delay": 0, "working_days": True},
+                {"name": "Next working day", "delay_count": 1, "working_days": True},
+                {"name": "Three working days", "delay_count": 3, "working_days": True},
+                {"name": "Same day", "delay_count": 0, "working_days": True},
             ],
         )
         order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
@@ -74,7 +74,7 @@ class TestFollowupPlanning(AfterSalesCommon):
         )
         self.product_machine.categ_id = subcategory
         team = self.env["crm.team"].create({"name": "Professional"})
-        step = [{"name": "Call", "delay": 1}]
+        step = [{"name": "Call", "delay_count": 1}]
         by_product = self._create_plan("Grinders", step, product_ids=self.product_grinder.ids)
         by_category = self._create_plan("Machines", step, product_categ_ids=category.ids)
         by_team = self._create_plan("Pro team", step, team_ids=team.ids)
@@ -108,8 +108,8 @@ class TestFollowupPlanning(AfterSalesCommon):
     def test_assignee_follows_the_step_setting(self):
         self.plan.write({"user_id": self.service_user.id})
         steps = self.plan.step_ids.sorted("sequence")
-        steps[1].assign_to = "plan_responsible"
-        steps[2].write({"assign_to": "user", "user_id": self.service_admin.id})
+        steps[1].responsible_type = "plan_responsible"
+        steps[2].write({"responsible_type": "other", "responsible_id": self.service_admin.id})
         order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
         assignees = {f.step_id: f.user_id for f in order.followup_ids}
         self.assertEqual(assignees[steps[0]], self.salesman)
@@ -119,9 +119,9 @@ class TestFollowupPlanning(AfterSalesCommon):
     def test_bad_configuration_is_refused_with_clear_errors(self):
         cases = [
             ({"create_activity": False, "send_mail": False}, "does nothing"),
-            ({"delay": -3}, "cannot be negative"),
+            ({"delay_count": -3}, "cannot be negative"),
             ({"send_mail": True}, "choose its template"),
-            ({"assign_to": "user"}, "choose the user"),
+            ({"responsible_type": "other"}, "choose the user"),
             ({"working_days": True, "delay_unit": "weeks"}, "working days"),
         ]
         for values, message in cases:

@@ -31,9 +31,9 @@ class TestFollowupRuntime(AfterSalesCommon):
                 {
                     "name": "Satisfaction call",
                     "sequence": 2,
-                    "delay": 7,
+                    "delay_count": 7,
                     "activity_type_id": cls.call.id,
-                    "activity_summary": "Is the customer happy?",
+                    "summary": "Is the customer happy?",
                 },
             ],
         )
@@ -243,12 +243,12 @@ class TestFollowupRuntime(AfterSalesCommon):
     def test_invoice_posted_and_order_paid_triggers(self):
         self._create_plan(
             "After invoicing",
-            [{"name": "Invoice check", "delay": 3}],
+            [{"name": "Invoice check", "delay_count": 3}],
             trigger="invoice_posted",
         )
         self._create_plan(
             "After payment",
-            [{"name": "Thanks for paying", "delay": 1}],
+            [{"name": "Thanks for paying", "delay_count": 1}],
             trigger="order_paid",
         )
         with freeze_time("2026-11-20 10:00:00"):
@@ -277,7 +277,7 @@ class TestFollowupRuntime(AfterSalesCommon):
     def test_apply_a_plan_by_hand(self):
         special = self._create_plan(
             "Grinder owners",
-            [{"name": "Grinder tips", "delay": 2}],
+            [{"name": "Grinder tips", "delay_count": 2}],
             product_ids=self.product_grinder.ids,
         )
         order = self._create_order(self.customer, [(self.product_kit, 1)])

@@ -25,7 +25,7 @@ class TestFollowupSecurity(AfterSalesCommon):
                     "send_mail": True,
                     "mail_template_id": cls.thank_you.id,
                 },
-                {"name": "Satisfaction call", "sequence": 2, "delay": 7},
+                {"name": "Satisfaction call", "sequence": 2, "delay_count": 7},
             ],
         )
         cls.step_thanks, cls.step_call = cls.plan.step_ids.sorted("sequence")

@@ -16,10 +16,10 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
         cls.company.handover_default_user_id = cls.service_user
-        cls.plan = cls._create_plan("Call", [{"name": "Call", "delay": 3}])
+        cls.plan = cls._create_plan("Call", [{"name": "Call", "delay_count": 3}])
         # Applied by hand only (its trigger never fires in these tests).
         cls.manual_plan = cls._create_plan(
-            "Visit", [{"name": "Visit", "delay": 10}], trigger="handover_accepted"
+            "Visit", [{"name": "Visit", "delay_count": 10}], trigger="handover_accepted"
         )
         cls.check_told = cls.env.ref("sale_after_sales.handover_check_service_contact_told")
 

@@ -235,13 +235,13 @@ class TestHandover(AfterSalesCommon):
     def test_accept_writes_the_snapshot_and_fires_handover_followups(self):
         plan = self._create_plan(
             "After handover",
-            [{"name": "Installation visit", "delay": 2}],
+            [{"name": "Installation visit", "delay_count": 2}],
             trigger="handover_accepted",
         )
         order = self._ready(self._order(self.contact_anna, service_user_id=self.service_user.id))
         self.assertFalse(order.followup_ids)
         order.with_user(self.salesman).action_hand_over()
-        self.assertEqual(order.handover_user_id, self.salesman)
+        self.assertEqual(order.handed_over_by_id, self.salesman)
 
         order.with_user(self.service_user).action_accept_handover()
         self.assertEqual(order.handover_state, "accepted")

@@ -36,7 +36,7 @@ class TestHandoverCustomer(AfterSalesCommon):
         return Form(
             self.env[action["res_model"]]
             .with_user(user or self.salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
 
     def test_salesperson_adds_the_missing_phone_from_the_handover(self):

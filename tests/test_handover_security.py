@@ -41,7 +41,7 @@ class TestHandoverSecurity(AfterSalesCommon):
             {"handover_state": "accepted"},
             {"handover_accepted_date": "2026-11-20 10:00:00"},
             {"handover_send_back_count": 0},
-            {"handover_user_id": self.other_salesman.id},
+            {"handed_over_by_id": self.other_salesman.id},
         ):
             with self.subTest(vals=vals), self.assertRaisesText(UserError, "only through"):
                 order.with_user(self.salesman).write(vals)
@@ -84,7 +84,7 @@ class TestHandoverSecurity(AfterSalesCommon):
     def test_the_workflow_still_moves_the_order(self):
         order = self._handed_over()
         self.assertEqual(order.handover_state, "handed_over")
-        self.assertEqual(order.handover_user_id, self.salesman)
+        self.assertEqual(order.handed_over_by_id, self.salesman)
         order.with_user(self.service_user).action_accept_handover()
         self.assertEqual(order.handover_state, "accepted")
         self.assertTrue(order.handover_accepted_date)

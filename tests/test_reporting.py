@@ -34,7 +34,7 @@ class TestReporting(AfterSalesCommon):
         cls.company.handover_default_user_id = cls.service_user
         call = cls.env.ref("mail.mail_activity_data_call")
         cls._create_plan(
-            "Satisfaction call", [{"name": "Call", "activity_type_id": call.id, "delay": 7}]
+            "Satisfaction call", [{"name": "Call", "activity_type_id": call.id, "delay_count": 7}]
         )
         with freeze_time("2026-01-05 10:00:00"):
             cls.orders = [

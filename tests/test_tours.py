@@ -5,8 +5,10 @@ import pathlib
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
+
+from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
 
 _logger = logging.getLogger(__name__)
 
@@ -14,7 +16,7 @@ SCREENSHOT_SIGNAL = "sale_after_sales:screenshot:"
 
 
 @tagged("post_install", "-at_install")
-class TestTours(HttpCase):
+class TestTours(HttpCase, AfterSalesCommon):
     """The daily flows, clicked through the web client in headless Chromium.
 
     A tour step logs ``sale_after_sales:screenshot:<name>`` where the README
@@ -25,37 +27,11 @@ class TestTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
         cls.env["service.followup.plan"].search([]).active = False
-        cls.salesman = new_test_user(
-            cls.env,
-            login="saa_tour_sales",
-            name="Sally Sales",
-            # Editing the customer's phone takes the contact creation right.
-            groups="sales_team.group_sale_salesman,base.group_partner_manager",
-            email="sally@example.com",
-        )
-        cls.service_user = new_test_user(
-            cls.env,
-            login="saa_tour_service",
-            name="Sergio Service",
-            groups="sale_after_sales.group_after_sales_user",
-            email="sergio@example.com",
-        )
         cls.company.handover_default_user_id = cls.service_user
-        cls.customer = cls.env["res.partner"].create(
-            {
-                "name": "Brightwater Bakery",
-                "is_company": True,
-                "email": "bakery@example.com",
-                "street": "12 Rue du Marché",
-                "city": "Brussels",
-                "country_id": cls.env.ref("base.be").id,
-            }
-        )
-        cls.product = cls.env["product.product"].create(
-            {"name": "Espresso Machine", "type": "consu", "list_price": 2450.0}
-        )
+        # The handover tour completes the missing phone from the handover.
+        cls.customer.phone = False
+        cls.product = cls.product_machine
 
     def setUp(self):
         super().setUp()
@@ -136,8 +112,8 @@ class TestTours(HttpCase):
                         {
                             "name": "Satisfaction call",
                             "activity_type_id": call.id,
-                            "assign_to": "user",
-                            "user_id": self.service_user.id,
+                            "responsible_type": "other",
+                            "responsible_id": self.service_user.id,
                         }
                     )
                 ],

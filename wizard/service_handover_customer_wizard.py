@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
+from ..models.sale_order_handover import SALES_HANDOVER_STATES
+
 # The customer details the handover checks ask for, by partner.
 CUSTOMER_FIELDS = ("email", "phone")
 ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
@@ -33,7 +35,6 @@ class ServiceHandoverCustomerWizard(models.TransientModel):
     city = fields.Char(compute="_compute_details", store=True, readonly=False, precompute=True)
     state_id = fields.Many2one(
         "res.country.state",
-        string="State",
         compute="_compute_details",
         store=True,
         readonly=False,
@@ -41,7 +42,6 @@ class ServiceHandoverCustomerWizard(models.TransientModel):
     )
     country_id = fields.Many2one(
         "res.country",
-        string="Country",
         compute="_compute_details",
         store=True,
         readonly=False,
@@ -71,7 +71,7 @@ class ServiceHandoverCustomerWizard(models.TransientModel):
         self.ensure_one()
         order = self.order_id
         order._check_handover_sales_side()
-        order._check_handover_state(("not_started", "checking", "sent_back"))
+        order._check_handover_state(SALES_HANDOVER_STATES)
         email = (self.email or "").strip()
         if email and not email_normalize(email):
             raise ValidationError(

@@ -57,27 +57,23 @@ registry.category("web_tour.tours").add("sale_after_sales_handover_tour", {
             ".o_field_widget[name=handover_result_ids] .o_data_row:contains(no phone number)"
         ),
         {
-            content: "Open the customer to add the phone number",
-            trigger: ".o_field_widget[name=partner_id] a.o_form_uri",
+            content: "Complete the customer's details from the handover",
+            trigger: ".o_form_view button[name=action_complete_handover_customer]",
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=phone] input",
+            content: "Add the phone number the check asks for",
+            trigger: ".modal .o_field_widget[name=phone] input",
             run: "edit +32 2 555 77 88",
         },
         {
-            content: "Save the customer",
-            trigger: ".o_form_view .o_form_button_save",
+            content: "Save the customer's details",
+            trigger: ".modal button[name=action_save]",
             run: "click",
         },
         {
-            content: "Saved",
-            trigger: ".o_form_view:not(.o_form_dirty) .o_field_widget[name=phone] input",
-        },
-        {
-            content: "Back to the order",
-            trigger: ".o_breadcrumb .breadcrumb-item a:contains(S0)",
-            run: "click",
+            content: "The phone check passes now",
+            trigger: ".o_field_widget[name=handover_result_ids]:not(:contains(no phone number))",
         },
         {
             content: "Hand the order over again",
