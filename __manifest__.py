@@ -21,6 +21,8 @@
         "wizard/service_followup_apply_wizard_views.xml",
         "wizard/service_handover_send_back_wizard_views.xml",
         "wizard/service_handover_customer_wizard_views.xml",
+        "wizard/service_handover_blocked_wizard_views.xml",
+        "wizard/service_partner_notes_wizard_views.xml",
         "views/service_history_type_views.xml",
         "views/service_history_views.xml",
         "views/service_followup_views.xml",

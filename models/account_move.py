@@ -10,7 +10,9 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._get_after_sales_orders()._fire_invoice_posted()
+        orders = posted._get_after_sales_orders()
+        orders._fire_invoice_posted()
+        orders._refresh_handover_checks()  # the invoice price check follows the invoices
         return posted
 
     def _invoice_paid_hook(self):

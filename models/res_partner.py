@@ -5,6 +5,19 @@ from odoo.fields import Domain
 
 from .sale_order_handover import OPEN_HANDOVER_STATES
 from .service_followup import OPEN_STATES
+from .service_history import SATISFACTION_LEVELS
+
+# The customer's details the handover checks read.
+HANDOVER_PARTNER_FIELDS = {
+    "email",
+    "phone",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+}
 
 # How many of the latest contacts, follow-ups and order lines the Service tab shows.
 LATEST_LIMIT = 10
@@ -62,6 +75,20 @@ class ResPartner(models.Model):
         help="Orders whose handover to the service department is not accepted yet.",
     )
     service_product_count = fields.Integer(string="Products", compute="_compute_service_overview")
+    service_satisfaction_stars = fields.Selection(
+        SATISFACTION_LEVELS,
+        string="Satisfaction",
+        compute="_compute_service_overview",
+        help="The average satisfaction of the rated service contacts, rounded to a star.",
+    )
+    service_salesperson_id = fields.Many2one(
+        "res.users",
+        string="Sold by",
+        compute="_compute_service_overview",
+        help="The customer's salesperson, else the salesperson of his latest order.",
+    )
+    # Every entry of the customer's company (the customers who bought have a Sale entry).
+    service_entry_ids = fields.One2many("service.history", "commercial_partner_id")
 
     def _compute_service_overview(self):
         """Grouped reads for the whole set of customers, one per figure."""
@@ -93,6 +120,21 @@ class ResPartner(models.Model):
             ["__count"],
         ):
             handovers[partner.commercial_partner_id] += count
+        # Who sold to them last; the orders of every salesperson count (a name
+        # shown beside the customer, not the orders themselves): sudo.
+        latest_sale = {}
+        for partner, user, date in (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "child_of", commercial.ids), ("state", "=", "sale")],
+                ["partner_id", "user_id"],
+                ["date_order:max"],
+            )
+        ):
+            entity = partner.commercial_partner_id
+            if user and (entity not in latest_sale or latest_sale[entity][1] < date):
+                latest_sale[entity] = (user, date)
         products = defaultdict(set)
         for partner, product in self.env["sale.order.line"]._read_group(
             self._get_service_sale_line_domain(), ["order_partner_id", "product_id"]
@@ -103,6 +145,13 @@ class ResPartner(models.Model):
             partner.service_last_contact_date = last.get(entity)
             partner.service_next_followup_date = next_followup.get(entity)
             partner.service_satisfaction_avg = satisfaction.get(entity, 0.0)
+            partner.service_satisfaction_stars = (
+                # Half up (Python's round() would give 4 stars for 4.5).
+                str(int(satisfaction[entity] + 0.5)) if entity in satisfaction else False
+            )
+            partner.service_salesperson_id = (
+                entity.user_id or latest_sale.get(entity, (self.env["res.users"],))[0]
+            )
             partner.service_open_handover_count = handovers[entity]
             partner.service_product_count = len(products[entity])
 
@@ -166,6 +215,45 @@ class ResPartner(models.Model):
             ("is_downpayment", "=", False),
             ("product_id", "!=", False),
         ]
+
+    def write(self, vals):
+        result = super().write(vals)
+        if HANDOVER_PARTNER_FIELDS & vals.keys():
+            self._refresh_handover_checks()
+        return result
+
+    def _refresh_handover_checks(self):
+        """The handover checks of the orders of these customers (or delivered
+        to these addresses) follow the customer's details as they change."""
+        # Whoever edits the contact need not read every order of it; results
+        # are system records: sudo.
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "sale"),
+                    ("handover_state", "in", ("checking", "sent_back")),
+                    "|",
+                    ("partner_id", "child_of", self.commercial_partner_id.ids),
+                    ("partner_shipping_id", "in", self.ids),
+                ]
+            )
+        )
+        orders._refresh_handover_checks()
+
+    def action_edit_service_notes(self):
+        """Open the service notes of the customer's company for editing (by
+        salespeople and service staff, who may not edit contacts)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Service Notes"),
+            "res_model": "service.partner.notes.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def _synced_commercial_fields(self):
         return super()._synced_commercial_fields() + ["service_notes"]

@@ -58,8 +58,13 @@ class SaleOrder(models.Model):
         return action
 
     def action_log_service_contact(self):
-        """Open a new service history entry prefilled for this order."""
+        """Open a new service history entry prefilled for this order: a call
+        about its product when it has one product, else about the order."""
         self.ensure_one()
+        products = self.order_line.filtered(
+            lambda line: line.product_id and not line.display_type and not line.is_downpayment
+        ).product_id
+        call = self.env["service.history.type"]._get_by_code("call")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log Service Contact"),
@@ -70,6 +75,9 @@ class SaleOrder(models.Model):
                 "default_order_id": self.id,
                 "default_partner_id": self.partner_id.id,
                 "default_company_id": self.company_id.id,
+                "default_type_id": call.id if call.active else False,
+                "default_product_id": products.id if len(products) == 1 else False,
+                "default_summary": self.env._("Call about %(order)s", order=self.name),
             },
         }
 

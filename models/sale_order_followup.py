@@ -52,7 +52,13 @@ class SaleOrder(models.Model):
         planned again. Follow-ups are system records created on behalf of whoever
         triggered them (a portal customer confirming online), hence ``sudo``.
         """
-        Followup = self.env["service.followup"].sudo()
+        Followup = (
+            self.env["service.followup"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            )
+        )
         if plans is None:
             plans = self.env["service.followup.plan"].sudo().search([("trigger", "=", trigger)])
         start = start or fields.Date.context_today(self)

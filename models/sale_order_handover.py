@@ -2,17 +2,18 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import format_list, is_html_empty
 
+# In the workflow's order: a handover sent back is checked again before it goes.
 HANDOVER_STATES = [
     ("not_started", "Not Started"),
     ("checking", "Checking"),
+    ("sent_back", "Sent Back"),
     ("handed_over", "Waiting for Service"),
     ("accepted", "Accepted"),
-    ("sent_back", "Sent Back"),
 ]
 # Handovers started and not accepted yet.
 OPEN_HANDOVER_STATES = ("checking", "handed_over", "sent_back")
@@ -42,6 +43,7 @@ class SaleOrder(models.Model):
         copy=False,
         index=True,
         tracking=True,
+        group_expand=True,
     )
     handover_result_ids = fields.One2many(
         "service.handover.result", "order_id", string="Handover Checks", copy=False
@@ -68,6 +70,8 @@ class SaleOrder(models.Model):
     handover_accepted_date = fields.Datetime(string="Accepted On", copy=False)
     handover_send_back_reason = fields.Text(string="Sent Back Because", copy=False)
     handover_send_back_count = fields.Integer(string="Times Sent Back", copy=False)
+    handover_partner_email = fields.Char(related="partner_id.email", string="Customer E-mail")
+    handover_partner_phone = fields.Char(related="partner_id.phone", string="Customer Phone")
     handover_blocking_count = fields.Integer(compute="_compute_handover_counts")
     handover_warning_count = fields.Integer(compute="_compute_handover_counts")
     handover_is_late = fields.Boolean(
@@ -80,6 +84,55 @@ class SaleOrder(models.Model):
     @api.model
     def _get_workflow_initial_values(self):
         return {"handover_state": "not_started"}
+
+    # === CRUD / VIEWS ===
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not self._in_workflow():
+            # The results follow the order as it changes (lines, notes, addresses).
+            self._refresh_handover_checks()
+        return result
+
+    @api.model
+    def get_view(self, view_id=None, view_type="form", **options):
+        # Service staff without a Sales right cannot read what the sales order
+        # form shows (invoices): wherever an order opens for them (an activity,
+        # a link), it opens on the handover form.
+        # (Access rights only: get_view may depend on nothing else, see its docstring.)
+        if view_type == "form" and not view_id and self._opens_handover_form():
+            view_id = self.env.ref("sale_after_sales.sale_order_view_form_handover").id
+        return super().get_view(view_id, view_type, **options)
+
+    @api.model
+    def _opens_handover_form(self):
+        user = self.env.user
+        return user.has_group("sale_after_sales.group_after_sales_user") and not user.has_group(
+            "sales_team.group_sale_salesman"
+        )
+
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        result = super()._mail_get_operation_for_mail_message_operation(message_operation)
+        if message_operation == "create" and self.env.user.has_group(
+            "sale_after_sales.group_after_sales_user"
+        ):
+            # Service staff read the orders they work on without editing them:
+            # they log notes, plan activities and write to the customer on them.
+            result = dict.fromkeys(result, "read")
+        return result
+
+    @api.model
+    def formatted_read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        groups = super().formatted_read_group(
+            domain, groupby, aggregates, having, offset, limit, order
+        )
+        if groupby and groupby[0] == "handover_state":
+            for group in groups:
+                # Done: folded in the kanban, as Odoo folds its closed stages.
+                group["__fold"] = group.get("handover_state") == "accepted"
+        return groups
 
     # === COMPUTE METHODS ===
 
@@ -132,30 +185,27 @@ class SaleOrder(models.Model):
         return True
 
     def action_hand_over(self):
-        """Hand the orders over to the service department, if no blocking
-        check fails; one message lists every failing check of every order."""
+        """Hand the orders over to the service department when no blocking check
+        fails. The others stay with sales, with the results of their checks
+        (nothing is rolled back), and one dialog lists every failing check."""
         self._check_handover_sales_side()
         self._check_handover_state(SALES_HANDOVER_STATES)
         self._start_handover()  # moves the new ones to "checking" and runs every check once
-        problems = [order._get_handover_blocking_message() for order in self]
-        problems = [problem for problem in problems if problem]
-        if problems:
-            raise UserError(
-                self.env._("The order cannot be handed over yet:") + "\n\n" + "\n\n".join(problems)
-            )
-        missing = self.filtered(lambda o: not o._get_handover_responsible())
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Choose the service responsible of %(orders)s, or a default service "
-                    "responsible in the settings.",
-                    orders=", ".join(missing.mapped("name")),
-                )
-            )
+        blocked = self.filtered(
+            lambda o: o._get_handover_blocking_message() or not o._get_handover_responsible()
+        )
+        (self - blocked)._hand_over()
+        if blocked:
+            return blocked._action_show_handover_blocked()
+        return True
+
+    def _hand_over(self):
+        if not self:
+            return
         self._workflow().write(
             {
                 "handover_state": "handed_over",
-                "handed_over_by_id": self.env.user.id,
+                "handed_over_by_id": self._get_handover_acting_user("sales").id,
                 "handover_date": fields.Datetime.now(),
             }
         )
@@ -166,7 +216,33 @@ class SaleOrder(models.Model):
                 user_id=order._get_handover_responsible().id,
                 note=order._get_handover_activity_note(),
             )
-        return True
+
+    def _action_show_handover_blocked(self):
+        """The dialog that tells the salesperson what to fix."""
+        problems = []
+        for order in self:
+            message = order._get_handover_blocking_message()
+            if not order._get_handover_responsible():
+                message = (
+                    (message or order.name)
+                    + "\n- "
+                    + self.env._(
+                        "Choose the service responsible (Handover tab), or a default service "
+                        "responsible in the settings."
+                    )
+                )
+            problems.append(message)
+        wizard = self.env["service.handover.blocked.wizard"].create(
+            {"order_ids": [Command.set(self.ids)], "message": "\n\n".join(problems)}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("The order cannot be handed over yet"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     def action_accept_handover(self):
         self._check_handover_service_side()
@@ -248,6 +324,14 @@ class SaleOrder(models.Model):
 
     # === BUSINESS METHODS ===
 
+    def _refresh_handover_checks(self):
+        """Run the checks again of the orders whose handover sales works on."""
+        orders = self.filtered(
+            lambda o: o.state == "sale" and o.handover_state in ("checking", "sent_back")
+        )
+        if orders:
+            orders._run_handover_checks()
+
     def _start_handover(self):
         self.filtered(lambda o: o.handover_state == "not_started")._workflow().write(
             {"handover_state": "checking"}
@@ -284,6 +368,17 @@ class SaleOrder(models.Model):
             raise AccessError(
                 self.env._("Only the service department accepts or sends back a handover.")
             )
+
+    def _get_handover_acting_user(self, side):
+        """Who did it: the user, or when the system does it (demo data, a script
+        as OdooBot) the person in charge on that side of the order."""
+        user = self.env.user
+        if not user._is_superuser():
+            return user
+        order = self[:1]
+        if side == "service":
+            return order.service_user_id or order._get_service_responsible() or user
+        return order.user_id or user
 
     def _get_handover_responsible(self):
         """Who gets the handover to accept."""
@@ -369,7 +464,7 @@ class SaleOrder(models.Model):
                 order._prepare_service_history_vals(
                     summary=self.env._("Handover of %(order)s accepted", order=order.name),
                     description=order._get_handover_snapshot(),
-                    user_id=self.env.user.id,
+                    user_id=order._get_handover_acting_user("service").id,
                 )
                 for order in self
             ],

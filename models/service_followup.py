@@ -33,7 +33,7 @@ OPEN_STATES = ("planned", "due", "failed")
 
 class ServiceFollowup(models.Model):
     _name = "service.followup"
-    _inherit = ["service.workflow.mixin"]
+    _inherit = ["service.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "After-Sales Follow-up"
     _order = "planned_date, id"
     _check_company_auto = True
@@ -95,12 +95,13 @@ class ServiceFollowup(models.Model):
         check_company=True,
     )
     trigger = fields.Selection(TRIGGERS, required=True)
-    planned_date = fields.Date(required=True, index=True)
+    planned_date = fields.Date(required=True, index=True, tracking=True)
     state = fields.Selection(
         FOLLOWUP_STATES,
         required=True,
         default="planned",
         index=True,
+        tracking=True,
         help="Planned: waits for its date. Due: its activity is open. Done: the activity "
         "was marked done, or the e-mail was sent. Failed: it could not be carried out "
         "(see the reason); it is tried again a few times.",
@@ -109,7 +110,23 @@ class ServiceFollowup(models.Model):
         "res.users",
         string="Assigned to",
         index=True,
+        tracking=True,
         domain="[('share', '=', False)]",
+    )
+    due_bucket = fields.Selection(
+        [
+            ("overdue", "Overdue"),
+            ("today", "Today"),
+            ("next_days", "Next 7 Days"),
+            ("later", "Later"),
+            ("closed", "Closed"),
+        ],
+        string="Due",
+        compute="_compute_due_bucket",
+        store=True,
+        index=True,
+        group_expand=True,
+        help="When the follow-up is due, as Odoo sorts activities; refreshed every night.",
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null", copy=False)
     mail_message_id = fields.Many2one(
@@ -138,6 +155,28 @@ class ServiceFollowup(models.Model):
             followup.name = followup.step_id.name
 
     @api.depends("planned_date", "state")
+    def _compute_due_bucket(self):
+        today = fields.Date.context_today(self)
+        for followup in self:
+            if followup.state not in OPEN_STATES:
+                followup.due_bucket = "closed"
+            elif not followup.planned_date or followup.planned_date < today:
+                followup.due_bucket = "overdue" if followup.planned_date else "today"
+            elif followup.planned_date == today:
+                followup.due_bucket = "today"
+            elif followup.planned_date <= today + timedelta(days=7):
+                followup.due_bucket = "next_days"
+            else:
+                followup.due_bucket = "later"
+
+    @api.model
+    def _cron_refresh_due_buckets(self):
+        """Move the open follow-ups to the right column as the days pass."""
+        followups = self.sudo().search([("state", "in", OPEN_STATES)])
+        self.env.add_to_compute(self._fields["due_bucket"], followups)
+        followups.flush_recordset(["due_bucket"])
+
+    @api.depends("planned_date", "state")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for followup in self:
@@ -154,6 +193,18 @@ class ServiceFollowup(models.Model):
     @api.model
     def _get_workflow_initial_values(self):
         return {"state": "planned", "satisfaction": "0"}
+
+    @api.model
+    def formatted_read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        groups = super().formatted_read_group(
+            domain, groupby, aggregates, having, offset, limit, order
+        )
+        if groupby and groupby[0] == "due_bucket":
+            for group in groups:
+                group["__fold"] = group.get("due_bucket") == "closed"
+        return groups
 
     def write(self, vals):
         if not self._in_workflow() and {"name", "planned_date", "user_id"} & vals.keys():
@@ -194,7 +245,9 @@ class ServiceFollowup(models.Model):
         self._check_can_close()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Follow-up Done"),
+            "name": self.env._("Follow-up Done: %(name)s", name=self.name)
+            if len(self) == 1
+            else self.env._("Follow-ups Done"),
             "res_model": "service.followup.done.wizard",
             "view_mode": "form",
             "target": "new",
@@ -374,7 +427,9 @@ class ServiceFollowup(models.Model):
         so a crash loses at most the batch in progress, which is simply done
         again by the next run (nothing of it was committed).
         """
-        self = self.sudo()  # a system job: it works for every salesperson
+        # A system job: it works for every salesperson (sudo), and its state
+        # changes are the follow-up's own trail, not messages (tracking off).
+        self = self.sudo().with_context(tracking_disable=True)
         batch_size = batch_size or self._get_batch_size()
         IrCron = self.env["ir.cron"]
         IrCron._commit_progress(remaining=self.search_count(self._get_due_domain()))
@@ -393,6 +448,8 @@ class ServiceFollowup(models.Model):
         tried alone, so that one failing follow-up is marked failed and the
         others are carried out.
         """
+        # The system's own state changes: the follow-up's fields say them (no tracking).
+        self = self.with_context(tracking_disable=True)
         ready = self._filter_executable()
         try:
             with self.env.cr.savepoint():

@@ -121,15 +121,17 @@ class ServiceHandoverResult(models.Model):
 
     def action_tick(self):
         self._check_tickable()
+        now = fields.Datetime.now()
         # Salespeople read results and tick through this action only, once
         # _check_tickable checked they may edit the order: sudo to write.
-        self.sudo()._workflow().write(
-            {
-                "state": "done",
-                "checked_by_id": self.env.user.id,
-                "checked_date": fields.Datetime.now(),
-            }
-        )
+        for order, results in self.grouped("order_id").items():
+            results.sudo()._workflow().write(
+                {
+                    "state": "done",
+                    "checked_by_id": order._get_handover_acting_user("sales").id,
+                    "checked_date": now,
+                }
+            )
         return True
 
     def action_untick(self):

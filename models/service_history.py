@@ -28,6 +28,7 @@ class ServiceHistory(models.Model):
         tracking=True,
     )
     type_icon = fields.Char(related="type_id.icon", string="Type Icon")
+    type_code = fields.Char(related="type_id.code", string="Type Code")
     color = fields.Integer(related="type_id.color")
     order_id = fields.Many2one(
         "sale.order",
@@ -60,6 +61,9 @@ class ServiceHistory(models.Model):
         "product.product",
         index="btree_not_null",
         check_company=True,
+    )
+    order_product_ids = fields.Many2many(
+        "product.product", compute="_compute_order_product_ids", string="Products of the Order"
     )
     summary = fields.Char(required=True, tracking=True)
     description = fields.Html()
@@ -95,6 +99,11 @@ class ServiceHistory(models.Model):
         for entry in self:
             if entry.order_id:
                 entry.partner_id = entry.order_id.partner_id
+
+    @api.depends("order_id.order_line.product_id")
+    def _compute_order_product_ids(self):
+        for entry in self:
+            entry.order_product_ids = entry.order_id.order_line.product_id
 
     @api.depends("satisfaction")
     def _compute_satisfaction_score(self):

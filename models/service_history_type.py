@@ -1,4 +1,10 @@
+import re
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
+
+ICON_CLASS = re.compile(r"^fa-[a-z0-9-]+$")
 
 
 class ServiceHistoryType(models.Model):
@@ -18,6 +24,7 @@ class ServiceHistoryType(models.Model):
         default="fa-comments",
         help="Font Awesome icon shown on the history, e.g. fa-wrench.",
     )
+    icon_preview = fields.Html(compute="_compute_icon_preview", sanitize=False)
     color = fields.Integer()
     active = fields.Boolean(default=True)
     history_count = fields.Integer(compute="_compute_history_count")
@@ -26,6 +33,17 @@ class ServiceHistoryType(models.Model):
         "UNIQUE(code)",
         "A service contact type with this code already exists.",
     )
+
+    @api.depends("icon")
+    def _compute_icon_preview(self):
+        for history_type in self:
+            icon = (history_type.icon or "").strip()
+            # Only a Font Awesome class name reaches the markup.
+            history_type.icon_preview = (
+                Markup('<i class="fa fa-fw %s" title="%s"/>') % (icon, icon)
+                if ICON_CLASS.match(icon)
+                else False
+            )
 
     def _compute_history_count(self):
         counts = dict(

@@ -1,3 +1,4 @@
+from . import test_daily_work
 from . import test_followup_access
 from . import test_followup_faults
 from . import test_followup_performance

@@ -105,6 +105,27 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 sales,
             ),
             ("res.partner", "action_view_service_followups"): (lambda: self.customer, sales),
+            ("res.partner", "action_edit_service_notes"): (lambda: self.customer, sales),
+            ("service.partner.notes.wizard", "action_save"): (
+                lambda: (
+                    self.env["service.partner.notes.wizard"]
+                    .with_user(sales)
+                    .create({"partner_id": self.customer.id, "service_notes": "<p>Ring twice.</p>"})
+                ),
+                sales,
+            ),
+            ("service.handover.blocked.wizard", "action_complete_customer"): (
+                lambda: self.env["service.handover.blocked.wizard"].create(
+                    {"order_ids": [Command.set(self._order("checking").ids)], "message": "Phone"}
+                ),
+                sales,
+            ),
+            ("mail.activity", "action_open_document"): (
+                lambda: self._order("handed_over").activity_ids.filtered(
+                    lambda a: a.user_id == self.service_user
+                ),
+                service,
+            ),
             ("res.partner", "action_view_service_handovers"): (lambda: self.customer, sales),
             ("res.partner", "action_view_service_history"): (lambda: self.customer, sales),
             ("service.followup", "action_open_order"): (self._followup, sales),

@@ -199,15 +199,39 @@ class TestHandover(AfterSalesCommon):
     def test_blocked_handover_lists_every_failing_check(self):
         nameless = self.env["res.partner"].create({"name": "Quiet Customer"})
         order = self._order(nameless, handover_note=False)
-        with self.assertRaises(UserError) as error:
-            order.with_user(self.salesman).action_hand_over()
-        message = str(error.exception)
+        action = order.with_user(self.salesman).action_hand_over()
+        self.assertEqual(action["res_model"], "service.handover.blocked.wizard")
+        message = self.env[action["res_model"]].browse(action["res_id"]).message
         for check in (self.check_email, self.check_phone, self.check_address, self.check_notes):
             self.assertIn(check.name, message)
         self.assertIn("not ticked yet", message)
         self.assertIn("To fix:", message)
         self.assertNotIn(self.check_products.name, message)
-        self.assertEqual(order.handover_state, "not_started", "nothing is half-written")
+        # Refused, but what the checks found stays on the order to work with.
+        self.assertEqual(order.handover_state, "checking")
+        self.assertEqual(self._result(order, self.check_phone).state, "fail")
+        self.assertFalse(order.handed_over_by_id)
+
+    def test_results_follow_the_customer_and_the_order(self):
+        nameless = self.env["res.partner"].create({"name": "Quiet Customer"})
+        order = self._order(nameless, handover_note=False)
+        order.with_user(self.salesman).action_hand_over()
+        self.assertEqual(self._result(order, self.check_phone).state, "fail")
+        nameless.phone = "+32 2 555 12 34"
+        self.assertEqual(self._result(order, self.check_phone).state, "pass", "no re-run needed")
+        order.with_user(self.salesman).handover_note = "<p>Back door.</p>"
+        self.assertEqual(self._result(order, self.check_notes).state, "pass")
+
+    def test_a_batch_hands_over_the_ready_orders_and_keeps_the_others(self):
+        ready = self._ready(self._order())
+        nameless = self.env["res.partner"].create({"name": "Quiet Customer"})
+        blocked = self._order(nameless)
+        action = (ready | blocked).with_user(self.salesman).action_hand_over()
+        self.assertEqual(ready.handover_state, "handed_over")
+        self.assertEqual(blocked.handover_state, "checking")
+        message = self.env[action["res_model"]].browse(action["res_id"]).message
+        self.assertIn(blocked.name, message)
+        self.assertNotIn(ready.name, message)
 
     def test_warnings_do_not_block_and_are_recorded(self):
         self.check_phone.severity = "warning"

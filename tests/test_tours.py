@@ -92,14 +92,38 @@ class TestTours(HttpCase, AfterSalesCommon):
         self.assertEqual((told.state, told.checked_by_id), ("done", self.salesman))
         self.assertIn("handover_blocked", self.screenshots)
 
+        # The service user: from his activity to the accepted handover, with a note.
         self.start_tour(
-            "/odoo/action-sale_after_sales.sale_order_action_handover_mine",
+            "/odoo/action-sale_after_sales.mail_activity_action_after_sales_my",
             "sale_after_sales_accept_tour",
             login=self.service_user.login,
         )
         self.assertEqual(order.handover_state, "accepted")
         entry = order.service_history_ids.filtered(lambda h: h.type_id.code == "handover")
         self.assertEqual(entry.user_id, self.service_user)
+        note = order.message_ids.filtered(lambda m: "Visit planned for Monday" in (m.body or ""))
+        self.assertEqual(note.author_id, self.service_user.partner_id)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+
+    def test_sent_back_order_is_fixed_and_handed_over_again(self):
+        order = self._quotation()
+        order.action_confirm()
+        order.with_user(self.salesman).action_start_handover()
+        order.handover_result_ids.filtered(lambda r: r.kind == "manual").with_user(
+            self.salesman
+        ).action_tick()
+        self.customer.phone = "+32 2 555 77 88"
+        order.with_user(self.salesman).action_hand_over()
+        order.with_user(self.service_user)._send_back_handover("Which counter?")
+        self.assertEqual(order.handover_state, "sent_back")
+        self.start_tour(
+            "/odoo/action-sale_after_sales.sale_order_action_handover_to_do",
+            "sale_after_sales_sent_back_tour",
+            login=self.salesman.login,
+        )
+        self.assertEqual(order.handover_state, "handed_over")
+        self.assertIn("next to the window", order.handover_note)
+        self.assertEqual(order.handover_send_back_count, 1)
 
     def test_followup_marked_done_with_satisfaction(self):
         call = self.env.ref("mail.mail_activity_data_call")

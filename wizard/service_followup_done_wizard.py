@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import html2plaintext, is_html_empty
 
@@ -9,8 +11,34 @@ class ServiceFollowupDoneWizard(models.TransientModel):
     _description = "Close After-Sales Follow-ups"
 
     followup_ids = fields.Many2many("service.followup", string="Follow-ups", required=True)
-    feedback = fields.Html(help="What the customer said; kept on the follow-up and in the history.")
+    followup_count = fields.Integer(compute="_compute_context_fields")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", compute="_compute_context_fields"
+    )
+    partner_phone = fields.Char(string="Phone", compute="_compute_context_fields")
+    order_id = fields.Many2one("sale.order", compute="_compute_context_fields")
+    question = fields.Html(string="To Ask", compute="_compute_context_fields")
+    feedback = fields.Html(
+        string="What the Customer Said",
+        help="Kept on the follow-up and in the customer's service history.",
+    )
     satisfaction = fields.Selection(SATISFACTION_LEVELS, default="0", required=True)
+
+    @api.depends("followup_ids")
+    def _compute_context_fields(self):
+        for wizard in self:
+            followups = wizard.followup_ids
+            single = followups if len(followups) == 1 else followups.browse()
+            wizard.followup_count = len(followups)
+            wizard.partner_id = single.partner_id
+            wizard.partner_phone = single.partner_id.phone or single.commercial_partner_id.phone
+            wizard.order_id = single.order_id
+            step = single.step_id
+            wizard.question = (
+                step.note
+                if step.note and not is_html_empty(step.note)
+                else (step.summary and Markup("<p>%s</p>") % step.summary) or False
+            )
 
     @api.model
     def default_get(self, fields_list):

@@ -43,9 +43,8 @@ registry.category("web_tour.tours").add("sale_after_sales_handover_tour", {
             run: "click",
         },
         {
-            content: "Start the checks to see them one by one",
-            trigger: ".o_form_view button[name=action_start_handover]",
-            run: "click",
+            content: "The refused hand over kept what the checks found",
+            trigger: ".o_field_widget[name=handover_result_ids] .o_data_row:contains(no phone number)",
         },
         {
             content: "Tell the customer who the service contact is, and tick it",
@@ -89,11 +88,33 @@ registry.category("web_tour.tours").add("sale_after_sales_handover_tour", {
 
 registry.category("web_tour.tours").add("sale_after_sales_accept_tour", {
     steps: () => [
-        screenshot("handovers_waiting", ".o_list_view .o_data_row:contains(Brightwater Bakery)"),
+        screenshot("my_activities", ".o_list_view .o_data_row:contains(Accept or send back)"),
         {
-            content: "The service user opens the order waiting for him",
-            trigger: ".o_list_view .o_data_row:contains(Brightwater Bakery) .o_data_cell",
+            content: "The service user opens the handover activity from his activities",
+            trigger: ".o_list_view .o_data_row:contains(Accept or send back) .o_data_cell:first",
             run: "click",
+        },
+        {
+            content: "The order opens on the handover form he can read",
+            trigger: ".o_form_view .o_field_widget[name=handover_state] .o_arrow_button_current:contains(Waiting for Service)",
+        },
+        screenshot("handovers_waiting", ".o_form_view button[name=action_accept_handover]"),
+        {
+            content: "He leaves a note for the salesperson",
+            trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-logNote",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Composer-input",
+            run: "edit Visit planned for Monday morning.",
+        },
+        {
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The note is in the chatter",
+            trigger: ".o-mail-Message-body:contains(Visit planned for Monday morning.)",
         },
         {
             content: "Accept the handover",
@@ -110,6 +131,46 @@ registry.category("web_tour.tours").add("sale_after_sales_accept_tour", {
             run: "click",
         },
         screenshot("handover_accepted", ".o_field_widget[name=handover_result_ids] .o_data_row"),
+    ],
+});
+
+registry.category("web_tour.tours").add("sale_after_sales_sent_back_tour", {
+    steps: () => [
+        screenshot("orders_to_hand_over", ".o_list_view .o_data_row:contains(Sent Back)"),
+        {
+            content: "The salesperson opens his order sent back by the service department",
+            trigger: ".o_list_view .o_data_row:contains(Sent Back) .o_data_cell:first",
+            run: "click",
+        },
+        {
+            content: "It opens on the Handover tab, with the reason",
+            trigger: ".o_notebook .nav-link.active:contains(Handover)",
+        },
+        {
+            trigger: ".alert:contains(Which counter?)",
+        },
+        {
+            content: "He answers in the notes for the technician",
+            trigger: ".o_field_widget[name=handover_note] .odoo-editor-editable",
+            run: "editor The machine goes on the left counter, next to the window.",
+        },
+        {
+            content: "Save the order",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view:not(.o_form_dirty)",
+        },
+        {
+            content: "Hand it over again",
+            trigger: ".o_form_view button[name=action_hand_over]",
+            run: "click",
+        },
+        {
+            content: "The order waits for the service department again",
+            trigger: ".o_form_view:not(:has(button[name=action_hand_over])) .o_field_widget[name=handover_state]:contains(Waiting for Service)",
+        },
     ],
 });
 
