@@ -2,8 +2,10 @@ from . import service_workflow_mixin
 from . import service_order_filter_mixin
 from . import service_history_type
 from . import service_history
+from . import service_history_case
 from . import service_followup_plan
 from . import service_followup
+from . import service_equipment
 from . import service_handover_check
 from . import service_handover_result
 from . import product_template
@@ -13,6 +15,7 @@ from . import sale_order
 from . import sale_order_followup
 from . import sale_order_handover
 from . import sale_order_handover_check
+from . import sale_order_equipment
 from . import sale_order_line
 from . import res_partner
 from . import res_users

@@ -22,6 +22,39 @@ class ResCompany(models.Model):
         default=3,
         help="Remind the salesperson of a confirmed order not handed over after this many days.",
     )
+    equipment_start = fields.Selection(
+        [
+            ("order_confirmed", "Order confirmation"),
+            ("handover_accepted", "Handover accepted by the service department"),
+            ("manual", "Typed by hand for each piece"),
+        ],
+        string="Equipment in Service From",
+        default="order_confirmed",
+        required=True,
+        help="The date the warranty and the maintenance of new equipment count from.",
+    )
+    equipment_warranty_warning_days = fields.Integer(
+        string="Warranty Expiring Within",
+        default=30,
+        help="Equipment whose warranty ends within this many days shows as expiring.",
+    )
+    complaint_threshold = fields.Selection(
+        [
+            ("1", "1 star (very dissatisfied)"),
+            ("2", "2 stars (dissatisfied)"),
+            ("3", "3 stars (neutral)"),
+        ],
+        string="Complaint at or Below",
+        default="2",
+        required=True,
+        help="A follow-up closed with this satisfaction or less, rated by the customer or "
+        "typed by staff, opens a complaint case.",
+    )
+    complaint_deadline_days = fields.Integer(
+        string="Cases Resolved Within",
+        default=2,
+        help="The deadline of a new case, in days.",
+    )
     handover_allow_uninvoiced = fields.Boolean(
         string="Hand Over Orders Not Invoiced Yet",
         default=True,
@@ -40,6 +73,20 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    @api.constrains("equipment_warranty_warning_days")
+    def _check_equipment_warranty_warning_days(self):
+        for company in self:
+            if not 0 <= company.equipment_warranty_warning_days <= 365:
+                raise ValidationError(
+                    self.env._("The warranty warning is a number of days from 0 to 365.")
+                )
+
+    @api.constrains("complaint_deadline_days")
+    def _check_complaint_deadline_days(self):
+        for company in self:
+            if not 0 <= company.complaint_deadline_days <= 365:
+                raise ValidationError(self.env._("Cases are resolved within 0 to 365 days."))
 
     @api.constrains("handover_reminder_days")
     def _check_handover_reminder_days(self):

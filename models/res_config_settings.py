@@ -14,3 +14,11 @@ class ResConfigSettings(models.TransientModel):
     handover_allow_uninvoiced = fields.Boolean(
         related="company_id.handover_allow_uninvoiced", readonly=False
     )
+    equipment_start = fields.Selection(related="company_id.equipment_start", readonly=False)
+    equipment_warranty_warning_days = fields.Integer(
+        related="company_id.equipment_warranty_warning_days", readonly=False
+    )
+    complaint_threshold = fields.Selection(related="company_id.complaint_threshold", readonly=False)
+    complaint_deadline_days = fields.Integer(
+        related="company_id.complaint_deadline_days", readonly=False
+    )

@@ -32,6 +32,12 @@ class ResPartner(models.Model):
         "preferences, site access, opening hours... Shared by all contacts "
         "of the company.",
     )
+    service_email_opt_out = fields.Boolean(
+        string="No After-Sales E-mails",
+        help="The customer asked not to receive the after-sales e-mails (thank-you, rating "
+        "requests, reminders); calls and visits still happen. Shared by all contacts of "
+        "the company.",
+    )
     service_history_count = fields.Integer(
         string="Service History", compute="_compute_service_history_count"
     )
@@ -87,6 +93,23 @@ class ResPartner(models.Model):
         compute="_compute_service_overview",
         help="The customer's salesperson, else the salesperson of his latest order.",
     )
+    service_equipment_ids = fields.Many2many(
+        "service.equipment",
+        string="Equipment",
+        compute="_compute_service_equipment_ids",
+        help="The equipment in service at the customer's company.",
+    )
+    service_equipment_count = fields.Integer(
+        string="Equipment Count", compute="_compute_service_overview"
+    )
+    service_open_case_count = fields.Integer(
+        string="Open Cases",
+        compute="_compute_service_overview",
+        help="Complaints, repairs and service requests not resolved yet.",
+    )
+    service_next_maintenance_date = fields.Date(
+        string="Next Maintenance", compute="_compute_service_overview"
+    )
     # Every entry of the customer's company (the customers who bought have a Sale entry).
     service_entry_ids = fields.One2many("service.history", "commercial_partner_id")
 
@@ -135,6 +158,21 @@ class ResPartner(models.Model):
             entity = partner.commercial_partner_id
             if user and (entity not in latest_sale or latest_sale[entity][1] < date):
                 latest_sale[entity] = (user, date)
+        equipment = {
+            entity: (count, next_date)
+            for entity, count, next_date in self.env["service.equipment"]._read_group(
+                [("commercial_partner_id", "in", commercial.ids), ("state", "=", "in_service")],
+                ["commercial_partner_id"],
+                ["__count", "next_maintenance_date:min"],
+            )
+        }
+        open_cases = dict(
+            History._read_group(
+                Domain.AND([domain, [("case_state", "in", ("open", "in_progress"))]]),
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
         products = defaultdict(set)
         for partner, product in self.env["sale.order.line"]._read_group(
             self._get_service_sale_line_domain(), ["order_partner_id", "product_id"]
@@ -154,6 +192,10 @@ class ResPartner(models.Model):
             )
             partner.service_open_handover_count = handovers[entity]
             partner.service_product_count = len(products[entity])
+            partner.service_open_case_count = open_cases.get(entity, 0)
+            partner.service_equipment_count, partner.service_next_maintenance_date = equipment.get(
+                entity, (0, False)
+            )
 
     def _compute_service_history_count(self):
         counts = dict(
@@ -196,6 +238,36 @@ class ResPartner(models.Model):
                 limit=LATEST_LIMIT,
             )
             partners.service_followup_count = open_counts.get(entity, 0)
+
+    def _compute_service_equipment_ids(self):
+        Equipment = self.env["service.equipment"]
+        for entity, partners in self.grouped("commercial_partner_id").items():
+            partners.service_equipment_ids = Equipment.search(
+                [("commercial_partner_id", "=", entity.id), ("state", "=", "in_service")],
+                order="next_maintenance_date, id",
+                limit=LATEST_LINES_LIMIT,
+            )
+
+    def action_view_service_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.service_history_action"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("is_case", "=", True),
+        ]
+        action["context"] = {"search_default_filter_open_cases": 1, "default_partner_id": self.id}
+        return action
+
+    def action_view_service_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_after_sales.service_equipment_action"
+        )
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     def _compute_service_sale_line_ids(self):
         Line = self.env["sale.order.line"]
@@ -256,7 +328,7 @@ class ResPartner(models.Model):
         }
 
     def _synced_commercial_fields(self):
-        return super()._synced_commercial_fields() + ["service_notes"]
+        return super()._synced_commercial_fields() + ["service_notes", "service_email_opt_out"]
 
     def action_view_service_history(self):
         self.ensure_one()

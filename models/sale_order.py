@@ -28,6 +28,8 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         self._log_sale_in_service_history()
+        # The equipment first: recurring maintenance steps are planned per piece.
+        self._create_equipment()
         self._plan_followups("order_confirmed")
         auto = self.filtered(
             lambda o: o.company_id.handover_auto_start and o.handover_state == "not_started"
@@ -41,6 +43,7 @@ class SaleOrder(models.Model):
         res = super()._action_cancel()
         # Follow-ups are system records: whoever cancels the order cleans them up.
         self.sudo().followup_ids._cancel()
+        self._remove_or_retire_equipment()
         return res
 
     # === ACTION METHODS ===

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .service_followup_plan import EQUIPMENT_TRIGGERS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -61,18 +63,31 @@ class SaleOrder(models.Model):
         )
         if plans is None:
             plans = self.env["service.followup.plan"].sudo().search([("trigger", "=", trigger)])
+        if trigger in EQUIPMENT_TRIGGERS:
+            # Planned for each piece of equipment, from its own dates.
+            pieces = self.equipment_ids.filtered(lambda e: e.state == "in_service")
+            return self._plan_equipment_followups(pieces, plans=plans, force=force)
         start = start or fields.Date.context_today(self)
         existing = {
             (followup.order_id, followup.step_id): followup
             for followup in Followup.search(
-                [("order_id", "in", self.ids), ("step_id", "in", plans.step_ids.ids)]
+                [
+                    ("order_id", "in", self.ids),
+                    ("step_id", "in", plans.step_ids.ids),
+                    ("equipment_id", "=", False),
+                ]
             )
         }
+        with_equipment = self.filtered(
+            lambda o: any(e.state == "in_service" for e in o.equipment_ids)
+        )
         vals_list = []
         replanned = Followup
         for plan in plans.sudo():
             for order in self if force else plan._filter_orders(self):
                 for step in plan.step_ids:
+                    if step.equipment_recurring and order in with_equipment:
+                        continue  # planned per piece (_plan_equipment_followups)
                     followup = existing.get((order, step))
                     if not followup:
                         vals_list.append(order._prepare_followup_vals(step, trigger, start))
@@ -80,13 +95,7 @@ class SaleOrder(models.Model):
                         replanned |= followup
                         followup._workflow().write(order._prepare_followup_replan_vals(step, start))
         followups = Followup._workflow().create(vals_list) | replanned
-        if any(f.planned_date <= fields.Date.context_today(self) for f in followups):
-            # Due today (the thank-you e-mail): do not wait for the hourly run.
-            cron = self.env.ref(
-                "sale_after_sales.ir_cron_process_due_followups", raise_if_not_found=False
-            )
-            if cron:
-                cron._trigger()
+        followups._trigger_if_due()
         return followups
 
     def _prepare_followup_vals(self, step, trigger, start):

@@ -509,6 +509,24 @@ class SaleOrder(models.Model):
                 Markup("<h4>%s</h4>") % self.env._("Service notes"),
                 partner.commercial_partner_id.service_notes,
             ]
+        pieces = self.equipment_ids.filtered(lambda e: e.state == "in_service")
+        if pieces:
+            parts += [
+                Markup("<h4>%s</h4><ul>%s</ul>")
+                % (
+                    self.env._("Equipment"),
+                    Markup().join(
+                        Markup("<li>%s</li>")
+                        % self.env._(
+                            "%(name)s, serial number %(serial)s, warranty until %(end)s",
+                            name=piece.name,
+                            serial=piece.serial_number or "-",
+                            end=piece.warranty_end or "-",
+                        )
+                        for piece in pieces
+                    ),
+                )
+            ]
         if checks:
             parts += [Markup("<h4>%s</h4><ul>%s</ul>") % (self.env._("Checks"), checks)]
         return Markup().join(parts)

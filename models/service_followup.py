@@ -7,7 +7,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, html2plaintext, plaintext2html
 
 from odoo.addons.base.models.ir_qweb import QWebError
 
@@ -26,6 +26,7 @@ FOLLOWUP_STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
     ("failed", "Failed"),
+    ("skipped", "Skipped"),
 ]
 # Follow-ups still to be carried out or closed.
 OPEN_STATES = ("planned", "due", "failed")
@@ -33,7 +34,7 @@ OPEN_STATES = ("planned", "due", "failed")
 
 class ServiceFollowup(models.Model):
     _name = "service.followup"
-    _inherit = ["service.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["service.workflow.mixin", "rating.mixin", "mail.activity.mixin"]
     _description = "After-Sales Follow-up"
     _order = "planned_date, id"
     _check_company_auto = True
@@ -46,6 +47,8 @@ class ServiceFollowup(models.Model):
         "plan_id",
         "step_id",
         "trigger",
+        "equipment_id",
+        "equipment_due_date",
         "state",
         "activity_id",
         "mail_message_id",
@@ -56,8 +59,19 @@ class ServiceFollowup(models.Model):
         "failure_reason",
         "attempt_count",
         "retry_date",
+        "rating_requested_date",
+        "rating_reminded_date",
+        "answer_state",
+        "case_id",
     )
-    _workflow_create_fields = ("order_id", "plan_id", "step_id", "trigger")
+    _workflow_create_fields = (
+        "order_id",
+        "plan_id",
+        "step_id",
+        "trigger",
+        "equipment_id",
+        "equipment_due_date",
+    )
 
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, precompute=True, required=True
@@ -95,6 +109,16 @@ class ServiceFollowup(models.Model):
         check_company=True,
     )
     trigger = fields.Selection(TRIGGERS, required=True)
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+    )
+    equipment_due_date = fields.Date(
+        string="For the Date",
+        help="The maintenance or warranty end date of the equipment this follow-up is for.",
+    )
     planned_date = fields.Date(required=True, index=True, tracking=True)
     state = fields.Selection(
         FOLLOWUP_STATES,
@@ -142,10 +166,29 @@ class ServiceFollowup(models.Model):
         string="Next Attempt", copy=False, help="When a failed follow-up is tried again."
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
+    rating_requested_date = fields.Datetime(string="Rating Asked On", copy=False)
+    rating_reminded_date = fields.Datetime(string="Rating Reminder Sent On", copy=False)
+    answer_state = fields.Selection(
+        [("waiting", "Waiting"), ("answered", "Answered"), ("no_answer", "No Answer")],
+        string="Customer's Answer",
+        copy=False,
+        index="btree_not_null",
+        help="For follow-ups that ask the customer to rate.",
+    )
+    case_id = fields.Many2one(
+        "service.history",
+        string="Complaint",
+        copy=False,
+        ondelete="set null",
+        help="The complaint case its low score opened.",
+    )
 
-    _order_step_unique = models.Constraint(
-        "UNIQUE(order_id, step_id)",
-        "An order gets each step of a follow-up plan once.",
+    # Each step once per order, and for equipment once per piece and date: never
+    # two reminders of one maintenance.
+    _order_step_equipment_unique = models.UniqueIndex(
+        "(order_id, step_id, COALESCE(equipment_id, 0), "
+        "COALESCE(equipment_due_date, '1970-01-01'::date))",
+        "An order gets each step of a follow-up plan once (per piece of equipment and date).",
     )
     _due_index = models.Index("(planned_date, id) WHERE state IN ('planned', 'failed')")
 
@@ -292,6 +335,15 @@ class ServiceFollowup(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
+    def _trigger_if_due(self):
+        """Due today (the thank-you e-mail): do not wait for the hourly run."""
+        if any(f.planned_date <= fields.Date.context_today(self) for f in self):
+            cron = self.env.ref(
+                "sale_after_sales.ir_cron_process_due_followups", raise_if_not_found=False
+            )
+            if cron:
+                cron._trigger()
+
     def _check_can_close(self):
         wrong = self.filtered(lambda f: f.state not in OPEN_STATES)
         if wrong:
@@ -311,29 +363,156 @@ class ServiceFollowup(models.Model):
         pending._workflow().write({"state": "cancelled", "retry_date": False})
         return pending
 
-    def _close(self, feedback=False, satisfaction=None):
-        """Mark these follow-ups done (their activity was done, or by hand) and
-        record it in the customer's service history."""
+    def _close(self, feedback=False, satisfaction=None, by_customer=False, no_answer=False):
+        """Mark these follow-ups done (their activity was done, by hand, by the
+        customer's rating, or with no answer to it) and record it in the
+        customer's service history. A low score opens a complaint case."""
         self._check_can_close()
         now = fields.Datetime.now()
         vals = {
             "state": "done",
-            "done_by_id": self.env.user.id,
+            "done_by_id": False if by_customer or no_answer else self.env.user.id,
             "done_date": now,
             "retry_date": False,
         }
+        if by_customer:
+            vals["answer_state"] = "answered"
+        elif no_answer:
+            vals["answer_state"] = "no_answer"
+        elif self.filtered("answer_state"):
+            vals["answer_state"] = "answered"  # staff recorded the answer by hand
         if feedback:
             vals["feedback"] = feedback
         if satisfaction is not None:
             vals["satisfaction"] = satisfaction
         self._workflow().write(vals)
-        self._log_done_in_service_history()
+        self.activity_id.filtered("active").with_context(sale_after_sales_cancelling=True).unlink()
+        self._log_done_in_service_history(by_customer=by_customer, no_answer=no_answer)
+        self._open_complaint_cases()
+        # A maintenance reminder done: the piece's next maintenance rolls forward.
+        maintained = self.filtered(lambda f: f.equipment_id and f.step_id.equipment_recurring)
+        for done_date, followups in maintained.grouped(lambda f: f.done_date.date()).items():
+            followups.equipment_id._register_maintenance(done_date)
         return True
 
-    def _log_done_in_service_history(self):
-        self.env["service.history"]._log(
-            "followup", [followup._prepare_history_vals() for followup in self]
+    def _log_done_in_service_history(self, by_customer=False, no_answer=False):
+        vals_list = []
+        for followup in self:
+            vals = followup._prepare_history_vals()
+            if by_customer:
+                vals.update(user_id=False, source="customer")
+            elif no_answer:
+                vals.update(
+                    user_id=False,
+                    outcome=self.env._("No answer from the customer."),
+                    satisfaction="0",
+                )
+            vals_list.append(vals)
+        self.env["service.history"]._log("followup", vals_list)
+
+    def _open_complaint_cases(self):
+        """A score at or below the company's threshold opens a complaint case
+        with the customer's words, for the order's service responsible (else
+        the company's default, else the salesperson), with a deadline and an
+        activity: no unhappy answer is left alone."""
+        unhappy = self.filtered(
+            lambda f: (
+                f.satisfaction
+                and f.satisfaction != "0"
+                and int(f.satisfaction) <= int(f.company_id.complaint_threshold or 0)
+                and not f.case_id
+            )
         )
+        if not unhappy:
+            return self.env["service.history"]
+        cases = self.env["service.history"]._log(
+            "complaint", [followup._prepare_complaint_vals() for followup in unhappy]
+        )
+        for followup, case in zip(unhappy, cases, strict=True):
+            followup._workflow().case_id = case
+        cases._schedule_case_activity()
+        return cases
+
+    def _prepare_complaint_vals(self):
+        self.ensure_one()
+        order = self.order_id
+        owner = order._get_service_responsible() or order.user_id
+        levels = dict(self._fields["satisfaction"]._description_selection(self.env))
+        return {
+            **order._prepare_service_history_vals(),
+            "partner_id": self.partner_id.id,
+            "summary": self.env._(
+                "%(customer)s is unhappy: %(followup)s (%(score)s)",
+                customer=self.partner_id.display_name,
+                followup=self.name,
+                score=levels[self.satisfaction],
+            ),
+            "description": self.feedback or False,
+            # The score is the follow-up entry's; the case is what to do about it.
+            "owner_id": owner.id,
+            "user_id": owner.id,
+            "followup_id": self.id,
+            "equipment_id": self.equipment_id.id,
+            "source": "customer"
+            if self.answer_state == "answered" and not self.done_by_id
+            else "staff",
+        }
+
+    # ------------------------------------------------------------------
+    # Ratings (rating.mixin)
+    # ------------------------------------------------------------------
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        self._apply_customer_rating(rating)
+        return rating
+
+    def _apply_customer_rating(self, rating):
+        """The customer answered: his score and words close the follow-up."""
+        followup = self.filtered(lambda f: f.state in OPEN_STATES)
+        if not followup:
+            return
+        satisfaction = str(min(max(int(round(rating.rating)), 1), 5))
+        feedback = plaintext2html(rating.feedback) if rating.feedback else False
+        followup._workflow().satisfaction = satisfaction
+        followup._close(feedback=feedback, satisfaction=satisfaction, by_customer=True)
+
+    @api.model
+    def _process_rating_waits(self):
+        """Remind the customers who did not answer a rating request (once), and
+        close as "no answer" the follow-ups whose wait is over."""
+        now = fields.Datetime.now()
+        waiting = self.search([("state", "=", "due"), ("answer_state", "=", "waiting")])
+        for followup in waiting:
+            step = followup.step_id
+            asked = followup.rating_requested_date
+            if asked + timedelta(days=step.rating_close_days) <= now:
+                followup._close(no_answer=True)
+            elif (
+                step.rating_reminder_days
+                and not followup.rating_reminded_date
+                and asked + timedelta(days=step.rating_reminder_days) <= now
+                and followup._can_email_customer()
+            ):
+                followup.rating_send_request(
+                    step.rating_template_id, lang=followup.partner_id.lang, force_send=False
+                )
+                followup._workflow().rating_reminded_date = now
 
     def _prepare_history_vals(self):
         self.ensure_one()
@@ -345,6 +524,8 @@ class ServiceFollowup(models.Model):
             "outcome": html2plaintext(self.feedback) if self.feedback else False,
             "satisfaction": self.satisfaction or "0",
             "user_id": (self.done_by_id or self.env.user).id,
+            "equipment_id": self.equipment_id.id,
+            "product_id": self.equipment_id.product_id.id,
         }
 
     # ------------------------------------------------------------------
@@ -439,7 +620,8 @@ class ServiceFollowup(models.Model):
                 break
             batch._process()
             if not IrCron._commit_progress(len(batch)):
-                break  # out of time: the cron is called again for the rest
+                return  # out of time: the cron is called again for the rest
+        self._process_rating_waits()
 
     def _process(self):
         """Carry out these due follow-ups: activities and e-mails.
@@ -466,11 +648,75 @@ class ServiceFollowup(models.Model):
     def _filter_executable(self):
         """The follow-ups that can be carried out; the others are marked failed
         with the reason (no e-mail address, nobody to assign...)."""
-        reasons = {followup: followup._get_blocking_reason() for followup in self}
+        skipped = self._skip_if_stopped()
+        followups = self - skipped
+        reasons = {followup: followup._get_blocking_reason() for followup in followups}
         for followup, reason in reasons.items():
             if reason:
                 followup._mark_failed(reason)
-        return self.filtered(lambda f: not reasons[f])
+        return followups.filtered(lambda f: not reasons[f])
+
+    def _skip_if_stopped(self):
+        """Skip, saying why, the follow-ups that must not reach their customer:
+        steps that wait while a complaint is open, and e-mail-only steps for a
+        customer who cannot be e-mailed (blacklisted, opted out). Returns them."""
+        complaining = self._get_complaining_customers()
+        skipped = self.browse()
+        for followup in self:
+            reason = followup._get_skip_reason(complaining)
+            if reason:
+                followup._workflow().write(
+                    {"state": "skipped", "failure_reason": reason, "retry_date": False}
+                )
+                skipped |= followup
+        return skipped
+
+    def _get_complaining_customers(self):
+        """The customer entities of these follow-ups with an open complaint."""
+        if not any(self.step_id.mapped("skip_if_open_complaint")):
+            return self.env["res.partner"]
+        groups = self.env["service.history"]._read_group(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("type_id.code", "=", "complaint"),
+                ("case_state", "in", ("open", "in_progress")),
+            ],
+            ["commercial_partner_id"],
+        )
+        return self.env["res.partner"].union(*(partner for (partner,) in groups))
+
+    def _get_skip_reason(self, complaining):
+        self.ensure_one()
+        step = self.step_id
+        if step.skip_if_open_complaint and self.commercial_partner_id in complaining:
+            return self.env._(
+                "Skipped: %(customer)s has an open complaint.",
+                customer=self.partner_id.display_name,
+            )
+        mails_only = (step.send_mail or step.ask_rating) and not step.create_activity
+        if mails_only and self.partner_id.email and not self._can_email_customer():
+            return self.env._(
+                "Skipped: %(customer)s does not want our e-mails (%(reason)s).",
+                customer=self.partner_id.display_name,
+                reason=self._get_no_email_reason(),
+            )
+        return False
+
+    def _can_email_customer(self):
+        """Whether the customer may be e-mailed: he has an address, not on Odoo's
+        blacklist, and did not opt out of after-sales e-mails."""
+        self.ensure_one()
+        partner = self.partner_id
+        return bool(partner.email) and not self._get_no_email_reason()
+
+    def _get_no_email_reason(self):
+        self.ensure_one()
+        partner = self.partner_id
+        if partner.is_blacklisted:
+            return self.env._("address on the blacklist")
+        if partner.commercial_partner_id.service_email_opt_out or partner.service_email_opt_out:
+            return self.env._("opted out of after-sales e-mails")
+        return False
 
     def _get_blocking_reason(self):
         """Why this follow-up cannot be carried out now (False when it can)."""
@@ -480,7 +726,13 @@ class ServiceFollowup(models.Model):
             return self.env._(
                 "The order %(order)s is not confirmed any more.", order=self.order_id.name
             )
-        if step.send_mail and not self.partner_id.email:
+        if self.equipment_id.state == "retired":
+            return self.env._(
+                "The equipment %(equipment)s is retired.", equipment=self.equipment_id.display_name
+            )
+        if (step.send_mail or (step.ask_rating and not step.create_activity)) and not (
+            self.partner_id.email
+        ):
             return self.env._(
                 "The customer %(customer)s has no e-mail address.",
                 customer=self.partner_id.display_name,
@@ -547,8 +799,22 @@ class ServiceFollowup(models.Model):
         )
 
     def _execute(self):
-        """Create the activities and send the e-mails of these follow-ups (in batch)."""
-        with_activity = self.filtered(lambda f: f.step_id.create_activity and not f.activity_id)
+        """Create the activities and send the e-mails of these follow-ups (in batch).
+
+        A step that asks for a rating e-mails the rating request (Odoo's rating
+        links) and waits for the answer; customers who cannot be e-mailed get
+        its activity instead. Nothing is e-mailed to a blacklisted address or a
+        customer who opted out."""
+        mailable = self.filtered(lambda f: f._can_email_customer())
+        rating = self.filtered(lambda f: f.step_id.ask_rating and not f.rating_requested_date)
+        rating_by_mail = rating & mailable
+        with_activity = self.filtered(
+            lambda f: (
+                f.step_id.create_activity
+                and not f.activity_id
+                and not (f.step_id.ask_rating and f in mailable)
+            )
+        )
         # One notification e-mail per automated activity would flood the
         # assignees: they find them in their activities and "My Follow-ups".
         activities = (
@@ -558,7 +824,19 @@ class ServiceFollowup(models.Model):
         )
         for followup, activity in zip(with_activity, activities, strict=True):
             followup._workflow().activity_id = activity
-        with_mail = self.filtered(lambda f: f.step_id.send_mail and not f.mail_message_id)
+        for template, followups in rating_by_mail.grouped(
+            lambda f: f.step_id.rating_template_id
+        ).items():
+            for followup in followups:
+                followup.rating_send_request(
+                    template, lang=followup.partner_id.lang, force_send=False
+                )
+        rating_by_mail._workflow().write(
+            {"rating_requested_date": fields.Datetime.now(), "answer_state": "waiting"}
+        )
+        with_mail = (self & mailable).filtered(
+            lambda f: f.step_id.send_mail and not f.mail_message_id
+        )
         for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
             mails = template.send_mail_batch(
                 [followup.order_id.id for followup in followups],
@@ -567,7 +845,7 @@ class ServiceFollowup(models.Model):
             for followup, mail in zip(followups, mails, strict=True):
                 followup._workflow().mail_message_id = mail.mail_message_id
         now = fields.Datetime.now()
-        done = self.filtered(lambda f: not f.step_id.create_activity)
+        done = self.filtered(lambda f: not f.step_id.create_activity and not f.step_id.ask_rating)
         done._workflow().write(
             {"state": "done", "done_date": now, "done_by_id": self.env.user.id, "retry_date": False}
         )

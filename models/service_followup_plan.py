@@ -13,7 +13,10 @@ TRIGGERS = [
     ("invoice_posted", "First customer invoice posted"),
     ("order_paid", "Order fully paid"),
     ("handover_accepted", "Handover to service accepted"),
+    ("warranty_ends", "Warranty of a piece of equipment ends"),
 ]
+# Triggers whose steps are planned for each piece of equipment of the order.
+EQUIPMENT_TRIGGERS = ("warranty_ends",)
 
 
 class ServiceFollowupPlan(models.Model):
@@ -98,6 +101,12 @@ class ServiceFollowupPlanStep(models.Model):
         required=True,
         default="after_plan_date",
     )
+    equipment_recurring = fields.Boolean(
+        string="Recurring per Equipment",
+        help="For each piece of equipment of the order, planned from its next maintenance "
+        "date, and again after each maintenance (the interval is the equipment's). Orders "
+        "without equipment get the step once, as an ordinary step.",
+    )
     working_days = fields.Boolean(
         help="Count the delay in working days of the company's working schedule."
     )
@@ -114,6 +123,34 @@ class ServiceFollowupPlanStep(models.Model):
         "mail.template",
         string="E-mail Template",
         domain="[('model', '=', 'sale.order')]",
+    )
+    ask_rating = fields.Boolean(
+        string="Ask the Customer to Rate",
+        help="E-mail the customer rating links: his answer closes the follow-up with his "
+        "score and words. Customers without an e-mail get the step's activity instead.",
+    )
+    rating_template_id = fields.Many2one(
+        "mail.template",
+        string="Rating E-mail",
+        domain="[('model', '=', 'service.followup')]",
+        default=lambda self: self.env.ref(
+            "sale_after_sales.mail_template_followup_rating", raise_if_not_found=False
+        ),
+    )
+    rating_reminder_days = fields.Integer(
+        string="Remind After (Days)",
+        default=3,
+        help="One reminder when the customer has not answered after this many days (0: none).",
+    )
+    rating_close_days = fields.Integer(
+        string="No Answer After (Days)",
+        default=7,
+        help="The follow-up closes as 'no answer' (not as a bad score) after this many days.",
+    )
+    skip_if_open_complaint = fields.Boolean(
+        string="Skip While a Complaint Is Open",
+        help="Not carried out while the customer has an open complaint: thanking or asking "
+        "him to rate then would only add to his annoyance.",
     )
     responsible_type = fields.Selection(
         [
@@ -145,6 +182,10 @@ class ServiceFollowupPlanStep(models.Model):
         "send_mail",
         "mail_template_id",
         "activity_type_id",
+        "ask_rating",
+        "rating_template_id",
+        "rating_reminder_days",
+        "rating_close_days",
         "responsible_type",
         "responsible_id",
         "delay_count",
@@ -180,11 +221,35 @@ class ServiceFollowupPlanStep(models.Model):
                         model=step.activity_type_id.res_model,
                     )
                 )
-            if not step.create_activity and not step.send_mail:
+            if step.ask_rating and step.rating_template_id.model != "service.followup":
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s' asks for a rating: choose a rating e-mail template "
+                        "written for follow-ups.",
+                        step=step.name,
+                    )
+                )
+            if not 0 <= step.rating_reminder_days <= 365 or not 0 < step.rating_close_days <= 365:
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s': the rating reminder comes after 0 to 365 days, and "
+                        "'no answer' after 1 to 365 days.",
+                        step=step.name,
+                    )
+                )
+            if step.ask_rating and step.rating_reminder_days >= step.rating_close_days > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s': the reminder must come before the follow-up closes "
+                        "as 'no answer'.",
+                        step=step.name,
+                    )
+                )
+            if not step.create_activity and not step.send_mail and not step.ask_rating:
                 raise ValidationError(
                     self.env._(
                         "Step '%(step)s' does nothing: schedule an activity, send an e-mail, "
-                        "or both.",
+                        "ask for a rating, or several of them.",
                         step=step.name,
                     )
                 )
@@ -259,6 +324,16 @@ class ServiceFollowupPlanStep(models.Model):
                     start=base_date,
                 )
             ) from error
+
+    def _get_equipment_planned_date(self, due, company):
+        """When this step is due for a piece of equipment whose maintenance (or
+        warranty end) is on ``due``. A recurring maintenance step comes on the
+        maintenance date, or its delay before it ("before the trigger"); its
+        delay after the trigger only serves orders without equipment."""
+        self.ensure_one()
+        if self.plan_id.trigger in EQUIPMENT_TRIGGERS or self.delay_from == "before_plan_date":
+            return self._get_date_deadline(due, company)
+        return due
 
     def _determine_responsible(self, on_demand_responsible, applied_on_record, exclude=None):
         """Who gets this step's activity for the order ``applied_on_record``

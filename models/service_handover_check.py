@@ -34,6 +34,7 @@ class ServiceHandoverCheck(models.Model):
             ("product_lines", "Every order line has a product"),
             ("service_notes", "Notes for the technician filled in"),
             ("invoice_prices", "Posted invoice prices match the order"),
+            ("equipment_serials", "Every piece of equipment has its serial number"),
         ],
         string="Built-in Check",
         help="One of the module's checks. Leave empty to check the order with a filter.",

@@ -62,6 +62,13 @@ class ServiceHistory(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="restrict",
+        tracking=True,
+    )
     order_product_ids = fields.Many2many(
         "product.product", compute="_compute_order_product_ids", string="Products of the Order"
     )
@@ -115,8 +122,29 @@ class ServiceHistory(models.Model):
         for entry in self:
             entry.company_id = entry.order_id.company_id or entry.company_id or self.env.company
 
+    @api.onchange("equipment_id")
+    def _onchange_equipment_id(self):
+        equipment = self.equipment_id
+        if equipment:
+            self.partner_id = equipment.partner_id
+            self.order_id = equipment.order_id
+            self.product_id = equipment.product_id
+
     @api.model_create_multi
     def create(self, vals_list):
+        # An entry about a piece of equipment is about its customer and order.
+        pieces = self.env["service.equipment"].browse(
+            vals["equipment_id"] for vals in vals_list if vals.get("equipment_id")
+        )
+        if pieces:
+            pieces.read(["partner_id", "order_id", "product_id"])  # one query for the batch
+        for vals in vals_list:
+            if vals.get("equipment_id"):
+                piece = pieces.browse(vals["equipment_id"])
+                vals.setdefault("partner_id", piece.partner_id.id)
+                if "order_id" not in vals and piece.order_id:
+                    vals["order_id"] = piece.order_id.id
+                vals.setdefault("product_id", piece.product_id.id)
         default_partner = self.default_get(["partner_id"]).get("partner_id")
         if not default_partner and any(
             not vals.get("partner_id") and not vals.get("order_id") for vals in vals_list
@@ -127,7 +155,22 @@ class ServiceHistory(models.Model):
                     "(or the sales order) the contact was about."
                 )
             )
-        return super().create(vals_list)
+        entries = super().create(vals_list)
+        entries._register_equipment_maintenance()
+        return entries
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"type_id", "equipment_id", "date"} & vals.keys():
+            self._register_equipment_maintenance()
+        return result
+
+    def _register_equipment_maintenance(self):
+        """A maintenance logged on a piece of equipment rolls its next
+        maintenance (and its reminder) forward from the day it was done."""
+        for entry in self.filtered(lambda e: e.equipment_id and e.type_id.code == "maintenance"):
+            # Equipment is a system record the salesperson logging may not edit.
+            entry.equipment_id.sudo()._register_maintenance(entry.date.date())
 
     @api.model
     def _log(self, type_code, vals_list):

@@ -27,6 +27,15 @@ class ServiceHistoryType(models.Model):
     icon_preview = fields.Html(compute="_compute_icon_preview", sanitize=False)
     color = fields.Integer()
     active = fields.Boolean(default=True)
+    is_case = fields.Boolean(
+        string="Needs Handling",
+        help="Entries of this type are cases (a complaint, a repair, a service request): "
+        "they have an owner, a deadline, a state and a resolution.",
+    )
+    portal_visible = fields.Boolean(
+        string="Visible to the Customer",
+        help="Entries of this type show in the customer portal (unless unticked on the entry).",
+    )
     history_count = fields.Integer(compute="_compute_history_count")
 
     _code_unique = models.Constraint(

@@ -1,4 +1,6 @@
+from . import test_customer_voice
 from . import test_daily_work
+from . import test_equipment
 from . import test_followup_access
 from . import test_followup_faults
 from . import test_followup_performance

@@ -62,6 +62,23 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
     def _told(self, order):
         return order.handover_result_ids.filtered(lambda r: r.check_id == self.check_told)
 
+    def _case(self, resolution=False, closed=False):
+        case = self._create_history(
+            self.customer,
+            type_id=self.env.ref("sale_after_sales.history_type_complaint").id,
+            resolution=resolution,
+        )
+        if closed:
+            case.action_case_cancel()
+        return case
+
+    def _piece(self, retired=False):
+        self.product_machine.product_tmpl_id.service_track_equipment = True
+        piece = self._order().equipment_ids
+        if retired:
+            piece.action_retire()
+        return piece
+
     def _followup(self, state="planned"):
         followup = self._order().followup_ids
         if state == "cancelled":
@@ -106,6 +123,28 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
             ),
             ("res.partner", "action_view_service_followups"): (lambda: self.customer, sales),
             ("res.partner", "action_edit_service_notes"): (lambda: self.customer, sales),
+            ("res.partner", "action_view_service_equipment"): (lambda: self.customer, sales),
+            ("res.partner", "action_view_service_cases"): (lambda: self.customer, sales),
+            ("service.history", "action_case_start"): (lambda: self._case(), service),
+            ("service.history", "action_case_resolve"): (
+                lambda: self._case(resolution="<p>Fixed.</p>"),
+                service,
+            ),
+            ("service.history", "action_case_cancel"): (lambda: self._case(), service),
+            ("service.history", "action_case_reopen"): (lambda: self._case(closed=True), service),
+            ("product.template", "action_view_service_equipment"): (
+                lambda: self.product_machine.product_tmpl_id,
+                sales,
+            ),
+            ("sale.order", "action_view_equipment"): (lambda: self._piece().order_id, sales),
+            ("service.equipment", "action_log_service_contact"): (self._piece, service),
+            ("service.equipment", "action_view_history"): (self._piece, service),
+            ("service.equipment", "action_view_followups"): (self._piece, service),
+            ("service.equipment", "action_retire"): (self._piece, service),
+            ("service.equipment", "action_put_in_service"): (
+                lambda: self._piece(retired=True),
+                service,
+            ),
             ("service.partner.notes.wizard", "action_save"): (
                 lambda: (
                     self.env["service.partner.notes.wizard"]

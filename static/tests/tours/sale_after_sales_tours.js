@@ -196,6 +196,10 @@ registry.category("web_tour.tours").add("sale_after_sales_followup_tour", {
             trigger: ".modal .o_field_widget[name=feedback] .odoo-editor-editable",
             run: "editor Happy with the machine, asked about descaling.",
         },
+        {
+            content: "The words are in the editor",
+            trigger: ".modal .o_field_widget[name=feedback] .odoo-editor-editable:contains(descaling)",
+        },
         screenshot("followup_done_wizard", ".modal .o_field_widget[name=satisfaction] .fa-star:eq(3)"),
         {
             content: "Close the follow-up",
@@ -206,5 +210,44 @@ registry.category("web_tour.tours").add("sale_after_sales_followup_tour", {
             content: "The follow-up is done",
             trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Done)",
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("sale_after_sales_equipment_maintenance_tour", {
+    steps: () => [
+        screenshot("equipment", ".o_list_view .o_data_row:contains(EQ-TOUR-1)"),
+        {
+            content: "The service user opens the customer's machine",
+            trigger: ".o_list_view .o_data_row:contains(EQ-TOUR-1) .o_data_cell:first",
+            run: "click",
+        },
+        {
+            content: "He logs the maintenance he just did",
+            trigger: ".o_form_view button[name=action_log_service_contact]",
+            run: "click",
+        },
+        {
+            content: "Customer, order and product are filled in",
+            trigger: ".modal .o_field_widget[name=partner_id] input:value(Brightwater Bakery)",
+        },
+        {
+            content: "What was done",
+            trigger: ".modal .o_notebook a.nav-link:contains(Outcome)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=outcome] textarea",
+            run: "edit Descaled, replaced the group head gasket.",
+        },
+        {
+            content: "Save the maintenance",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "It is in the machine's service history",
+            trigger: ".o_field_widget[name=history_ids] .o_data_row:contains(Maintenance of)",
+        },
+        screenshot("equipment_maintained", ".o_field_widget[name=history_ids] .o_data_row"),
     ],
 });

@@ -1,0 +1,295 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEquipment(AfterSalesCommon):
+    """Equipment at the customer's: created from orders, warranty, rolling maintenance."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["service.followup.plan"].search([]).active = False
+        cls.product_machine.product_tmpl_id.write(
+            {
+                "service_track_equipment": True,
+                "service_warranty_months": 24,
+                "service_maintenance_months": 12,
+            }
+        )
+        cls.company.handover_default_user_id = cls.service_user
+        cls.maintenance = cls.env.ref("sale_after_sales.history_type_maintenance")
+
+    def _order(self, qty=2, **values):
+        return self._create_order(
+            self.customer,
+            [(self.product_machine, qty), (self.product_kit, 3)],
+            confirm=True,
+            **values,
+        )
+
+    def _maintenance_plan(self, **step):
+        return self._create_plan(
+            "Maintenance",
+            [{"name": "Maintenance call", "equipment_recurring": True, "delay_count": 365, **step}],
+        )
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_one_piece_per_unit_on_confirmation_and_never_twice(self):
+        order = self._order(qty=2)
+        pieces = order.equipment_ids
+        self.assertEqual(len(pieces), 2, "the descaling kit is not tracked")
+        self.assertEqual(set(pieces.mapped("product_id")), {self.product_machine})
+        self.assertEqual(pieces.partner_id, self.customer)
+        self.assertEqual(pieces.site_id, order.partner_shipping_id)
+        self.assertEqual(pieces.mapped("date_start"), [date(2026, 11, 20)] * 2)
+        self.assertEqual(pieces.mapped("warranty_end"), [date(2028, 11, 20)] * 2)
+        self.assertEqual(pieces.mapped("next_maintenance_date"), [date(2027, 11, 20)] * 2)
+        # Confirmed again after a cancellation: the same count, no duplicate.
+        order._action_cancel()
+        self.assertFalse(order.equipment_ids, "nothing referred to them: removed")
+        order.action_draft()
+        order.action_confirm()
+        self.assertEqual(len(order.equipment_ids), 2)
+        order._create_equipment()
+        self.assertEqual(len(order.equipment_ids), 2, "never twice")
+
+    def test_cancellation_retires_what_is_referred_to_and_removes_the_rest(self):
+        order = self._order(qty=3)
+        first, second, third = order.equipment_ids
+        first.serial_number = "SN-1"
+        self._create_history(self.customer, equipment_id=second.id, type_id=self.maintenance.id)
+        order._action_cancel()
+        self.assertEqual((first | second).mapped("state"), ["retired", "retired"])
+        self.assertFalse(third.exists())
+        order.action_draft()
+        order.action_confirm()
+        self.assertEqual(len(order.equipment_ids), 3)
+        self.assertEqual(set(order.equipment_ids.mapped("state")), {"in_service"})
+        self.assertIn(first, order.equipment_ids, "the retired pieces come back, not copies")
+
+    def test_serial_numbers_are_unique_per_product_and_company(self):
+        first, second = self._order(qty=2).equipment_ids
+        first.serial_number = "BP-1"
+        with self.assertRaisesText(ValidationError, "BP-1 is already"):
+            second.serial_number = "BP-1"
+        grinder = self.env["service.equipment"].create(
+            {
+                "product_id": self.product_grinder.id,
+                "partner_id": self.customer.id,
+                "serial_number": "BP-1",
+            }
+        )
+        self.assertEqual(grinder.serial_number, "BP-1", "another product may share it")
+
+    def test_warranty_state_around_its_end(self):
+        with freeze_time("2026-01-10"):
+            piece = self._order(qty=1).equipment_ids
+        self.assertEqual(piece.warranty_end, date(2028, 1, 10))
+        Equipment = self.env["service.equipment"]
+        for today, state in (
+            ("2027-12-10", "under"),
+            ("2027-12-11", "expiring"),  # 30 days before
+            ("2028-01-10", "expiring"),  # the last day
+            ("2028-01-11", "expired"),
+        ):
+            with self.subTest(today=today), freeze_time(today):
+                piece.invalidate_recordset(["warranty_state"])
+                self.assertEqual(piece.warranty_state, state)
+                self.assertIn(piece, Equipment.search([("warranty_state", "=", state)]))
+        piece.warranty_months = 0
+        self.assertEqual(piece.warranty_state, "none")
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_a_maintenance_contact_rolls_the_next_one_forward(self):
+        self._maintenance_plan()
+        order = self._order(qty=1)
+        piece = order.equipment_ids
+        reminder = piece.followup_ids
+        self.assertEqual(reminder.planned_date, date(2027, 11, 20), "on the maintenance date")
+        self.assertEqual(reminder.equipment_due_date, date(2027, 11, 20))
+        # An early maintenance, logged from the piece as a user would.
+        with freeze_time("2027-06-01 09:00:00"):
+            action = piece.with_user(self.service_user).action_log_service_contact()
+            entry = Form(
+                self.env["service.history"]
+                .with_user(self.service_user)
+                .with_context(**action["context"])
+            )
+            self.assertEqual(entry.partner_id, self.customer)
+            self.assertEqual(entry.order_id, order)
+            self.assertEqual(entry.product_id, self.product_machine)
+            entry.save()
+        self.assertEqual(piece.last_maintenance_date, date(2027, 6, 1))
+        self.assertEqual(piece.next_maintenance_date, date(2028, 6, 1))
+        self.assertFalse(reminder.exists(), "the old date's reminder, never sent, goes")
+        new = piece.followup_ids.filtered(lambda f: f.state == "planned")
+        self.assertEqual(new.planned_date, date(2028, 6, 1))
+        # Saving again plans nothing twice.
+        piece._plan_equipment_followups()
+        self.assertEqual(len(piece.followup_ids.filtered(lambda f: f.state == "planned")), 1)
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_a_maintenance_reminder_done_rolls_forward_too(self):
+        self._maintenance_plan(delay_from="before_plan_date", delay_count=14)
+        piece = self._order(qty=1).equipment_ids
+        reminder = piece.followup_ids
+        self.assertEqual(reminder.planned_date, date(2027, 11, 6), "two weeks before")
+        with freeze_time("2027-11-06 08:00:00"):
+            self._run_followup_cron()
+            self.assertEqual(reminder.state, "due")
+            reminder.with_user(self.salesman)._close(feedback="<p>Serviced</p>", satisfaction="5")
+        self.assertEqual(piece.next_maintenance_date, date(2028, 11, 6))
+        self.assertEqual(piece.history_ids.satisfaction, "5")
+        following = piece.followup_ids - reminder
+        self.assertEqual(following.planned_date, date(2028, 10, 23))
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_an_order_without_equipment_keeps_the_step_once(self):
+        self._maintenance_plan()
+        order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
+        self.assertEqual(order.followup_ids.planned_date, date(2027, 11, 20))
+        self.assertFalse(order.followup_ids.equipment_id)
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_warranty_ends_trigger_plans_before_each_end(self):
+        plan = self._create_plan(
+            "Warranty",
+            [
+                {
+                    "name": "Offer an extension",
+                    "delay_count": 30,
+                    "delay_from": "before_plan_date",
+                }
+            ],
+            trigger="warranty_ends",
+        )
+        order = self._order(qty=2)
+        followups = order.followup_ids.filtered(lambda f: f.plan_id == plan)
+        self.assertEqual(len(followups), 2, "one per piece")
+        self.assertEqual(set(followups.mapped("planned_date")), {date(2028, 10, 21)})
+        # A warranty extended by hand moves its reminder.
+        piece = followups[0].equipment_id
+        piece.warranty_end = "2029-11-20"
+        self.assertFalse(followups[0].exists(), "never sent: replaced by the new date's")
+        moved = piece.followup_ids.filtered(lambda f: f.state == "planned" and f.plan_id == plan)
+        self.assertEqual(moved.planned_date, date(2029, 10, 21))
+
+    def test_handover_warns_about_missing_serial_numbers(self):
+        check = self.env.ref("sale_after_sales.handover_check_equipment_serials")
+        self.assertEqual(check.severity, "warning")
+        order = self._order(qty=2, handover_note="<p>Counter.</p>")
+        order.with_user(self.salesman).action_start_handover()
+        result = order.handover_result_ids.filtered(lambda r: r.check_id == check)
+        self.assertEqual(result.state, "warning")
+        self.assertIn(self.product_machine.name, result.reason)
+        order.equipment_ids[0].serial_number = "A"
+        order.equipment_ids[1].serial_number = "B"
+        order.with_user(self.salesman).action_run_handover_checks()
+        self.assertEqual(result.state, "pass")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sale_after_sales.action_report_handover_sheet", order.ids)[0]
+            .decode()
+        )
+        self.assertIn("Warranty Until", html)
+        self.assertIn(">A<", html)
+
+    def test_equipment_starts_when_the_company_says(self):
+        self.company.equipment_start = "handover_accepted"
+        order = self._order(qty=1, handover_note="<p>Counter.</p>")
+        piece = order.equipment_ids
+        self.assertFalse(piece.date_start)
+        self.assertFalse(piece.next_maintenance_date)
+        order.with_user(self.salesman).action_start_handover()
+        order.handover_result_ids.filtered(lambda r: r.kind == "manual").with_user(
+            self.salesman
+        ).action_tick()
+        order.with_user(self.salesman).action_hand_over()
+        order.with_user(self.service_user).action_accept_handover()
+        self.assertEqual(piece.date_start, fields.Date.context_today(piece))
+        self.company.equipment_start = "manual"
+        self.assertFalse(self._order(qty=1).equipment_ids.date_start)
+
+    def test_access_follows_the_order(self):
+        mine = self._order(qty=1)
+        theirs = self._create_order(
+            self.other_customer, [(self.product_machine, 1)], user=self.other_salesman, confirm=True
+        )
+        pieces = mine.equipment_ids | theirs.equipment_ids
+        as_sales = self.env["service.equipment"].with_user(self.salesman)
+        self.assertEqual(as_sales.search([("id", "in", pieces.ids)]), mine.equipment_ids)
+        with self.assertRaises(AccessError):
+            theirs.equipment_ids.with_user(self.salesman).write({"serial_number": "X"})
+        mine.equipment_ids.with_user(self.salesman).serial_number = "MINE-1"
+        with self.assertRaises(AccessError):
+            mine.equipment_ids.with_user(self.salesman).unlink()
+        all_docs = new_test_user(
+            self.env, login="saa_all_docs", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        for user in (all_docs, self.service_user, self.service_admin):
+            with self.subTest(user=user.login):
+                found = (
+                    self.env["service.equipment"].with_user(user).search([("id", "in", pieces.ids)])
+                )
+                self.assertEqual(found, pieces)
+        self.assertFalse(
+            self.env["service.equipment"]
+            .with_user(self.other_company_user)
+            .search([("id", "in", pieces.ids)])
+        )
+        with self.assertRaises(UserError):
+            self.product_machine.product_tmpl_id.service_warranty_months = 5000
+
+    def test_creating_equipment_costs_the_same_for_more_orders(self):
+        def orders(count):
+            return self.env["sale.order"].create(
+                [
+                    {
+                        "partner_id": self.customer.id,
+                        "order_line": [
+                            (0, 0, {"product_id": self.product_machine.id, "product_uom_qty": 3})
+                        ],
+                    }
+                    for _index in range(count)
+                ]
+            )
+
+        def cost(batch):
+            batch.write({"state": "sale"})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            batch._create_equipment()
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        cost(orders(2))  # warm-up
+        small, large = cost(orders(4)), cost(orders(20))
+        self.assertEqual(small, large, "60 pieces cost what 12 cost")
+        batch = orders(10)
+        batch.write({"state": "sale"})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(small):
+            batch._create_equipment()
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_a_batch_of_maintenance_reminders_rolls_every_piece_forward(self):
+        self._maintenance_plan(delay_count=0)
+        pieces = self._order(qty=3).equipment_ids
+        pieces.write({"date_start": date(2025, 11, 20)})  # maintenance due today
+        self._run_followup_cron()
+        reminders = pieces.followup_ids.filtered(lambda f: f.state == "due")
+        self.assertEqual(len(reminders), 3)
+        reminders._close()
+        following = pieces.followup_ids.filtered(lambda f: f.state == "planned")
+        self.assertEqual(len(following), 3, "one reminder a year later for each piece")
+        self.assertEqual(set(following.mapped("planned_date")), {date(2027, 11, 20)})
