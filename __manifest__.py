@@ -39,7 +39,9 @@
         "report/service_handover_report_views.xml",
         "report/service_satisfaction_report_views.xml",
         "report/service_equipment_report_views.xml",
+        "report/service_case_report_views.xml",
         "report/sale_order_handover_sheet.xml",
+        "views/service_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -22,7 +22,7 @@ class ServiceEquipment(models.Model):
 
     _name = "service.equipment"
     _description = "Customer Equipment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "commercial_partner_id, product_id, id"
     _check_company_auto = True
 
@@ -136,6 +136,17 @@ class ServiceEquipment(models.Model):
                 )
 
     # === COMPUTE METHODS ===
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for equipment in self:
+            equipment.access_url = f"/my/equipment/{equipment.id}"
+
+    def _get_portal_advice(self):
+        """The care and usage advice of this piece's product, for the customer's
+        page. (Portal users do not read products: only this field, sudo.)"""
+        self.ensure_one()
+        return self.sudo().product_id.product_tmpl_id.after_sales_advice
 
     @api.depends("product_id")
     def _compute_name(self):
@@ -294,6 +305,11 @@ class ServiceEquipment(models.Model):
             )
 
     # === ACTION METHODS ===
+
+    def action_customer_preview(self):
+        """The customer's page of this piece, as he sees it."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.get_portal_url(), "target": "self"}
 
     def action_retire(self):
         self.write({"state": "retired"})

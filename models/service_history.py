@@ -17,6 +17,9 @@ class ServiceHistory(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _rec_name = "summary"
+    # Whoever may read an entry may write on it: the customer in the portal on
+    # his requests, service staff and salespeople on any contact they see.
+    _mail_post_access = "read"
     _check_company_auto = True
 
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)

@@ -3,8 +3,17 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import is_html_empty
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import is_html_empty, plaintext2html
+
+# What the customer may ask for in the portal, and the type of case it opens.
+REQUEST_KINDS = {
+    "repair": "repair",
+    "maintenance": "service_request",
+    "question": "service_request",
+}
+MAX_REQUEST_FILES = 5
+MAX_REQUEST_FILE_SIZE = 10 * 1024 * 1024
 
 CASE_STATES = [
     ("open", "Open"),
@@ -21,7 +30,7 @@ class ServiceHistory(models.Model):
     and a resolution."""
 
     _name = "service.history"
-    _inherit = ["service.history", "service.workflow.mixin"]
+    _inherit = ["service.history", "service.workflow.mixin", "portal.mixin"]
 
     # The case's state and when it was resolved change through its buttons.
     _workflow_fields = ("case_state", "resolved_date")
@@ -61,6 +70,27 @@ class ServiceHistory(models.Model):
         required=True,
         help="Who recorded the entry.",
     )
+
+    portal_visible = fields.Boolean(
+        string="Visible to the Customer",
+        compute="_compute_portal_visible",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="Shown in the customer portal. Sales notes and internal entries never are: "
+        "their types are not visible to the customer.",
+    )
+
+    @api.depends("type_id")
+    def _compute_portal_visible(self):
+        for entry in self:
+            entry.portal_visible = entry.type_id.portal_visible
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for entry in self:
+            entry.access_url = f"/my/service/{entry.id}"
 
     @api.depends("case_state", "deadline")
     @api.depends_context("date")
@@ -141,6 +171,13 @@ class ServiceHistory(models.Model):
         self._workflow().write({"case_state": "open", "resolved_date": False})
         return True
 
+    def action_customer_preview(self):
+        """This entry's page in the customer portal, as the customer sees it."""
+        self.ensure_one()
+        if not self.portal_visible:
+            raise UserError(self.env._("This entry is not visible to the customer."))
+        return {"type": "ir.actions.act_url", "url": self.get_portal_url(), "target": "self"}
+
     # === BUSINESS METHODS ===
 
     def _check_case_state(self, states):
@@ -167,4 +204,88 @@ class ServiceHistory(models.Model):
                 date_deadline=case.deadline,
                 user_id=case.owner_id.id,
                 note=Markup("<p>%s</p>") % case.summary,
+            )
+
+    # === CUSTOMER PORTAL ===
+
+    @api.model
+    def _get_portal_request_kinds(self):
+        return [
+            ("repair", self.env._("Repair")),
+            ("maintenance", self.env._("Maintenance")),
+            ("question", self.env._("Question")),
+        ]
+
+    @api.model
+    def _create_portal_request(self, kind, description, equipment=None, files=()):
+        """A service request of the portal user: an open case for the service
+        department, about one of his pieces of equipment or in general.
+
+        Created as the portal user (his access rules say what he may create and
+        about which equipment); only the assignment and the activity, the service
+        department's side, are written by the system.
+        """
+        labels = dict(self._get_portal_request_kinds())
+        if kind not in REQUEST_KINDS:
+            raise ValidationError(
+                self.env._("Choose what you need: a repair, a maintenance or an answer.")
+            )
+        description = (description or "").strip()
+        if not description:
+            raise ValidationError(self.env._("Tell us what happens or what you need."))
+        if len(description) > 10000:
+            raise ValidationError(
+                self.env._("The description is too long (10 000 characters at most).")
+            )
+        files = [f for f in files if f and f.filename]
+        if len(files) > MAX_REQUEST_FILES:
+            raise ValidationError(
+                self.env._("Attach %(count)s files at most.", count=MAX_REQUEST_FILES)
+            )
+        if equipment:
+            equipment.check_access("read")  # his own equipment only
+        request_type = self.env["service.history.type"]._get_by_code(REQUEST_KINDS[kind])
+        first_line = description.splitlines()[0][:80]
+        subject = equipment.display_name if equipment else first_line
+        case = self.create(
+            {
+                "partner_id": self.env.user.partner_id.id,
+                "type_id": request_type.id,
+                "summary": f"{labels[kind]}: {subject}",
+                "description": plaintext2html(description),
+                "equipment_id": equipment.id if equipment else False,
+                "order_id": equipment.order_id.id if equipment else False,
+                "product_id": equipment.product_id.id if equipment else False,
+                "user_id": False,
+                "source": "portal",
+                "portal_visible": True,
+            }
+        )
+        # The service department's side of the request (portal users neither
+        # assign cases nor plan activities): sudo, on this new case only.
+        case.sudo()._assign_portal_request(files)
+        return case
+
+    def _assign_portal_request(self, files=()):
+        self.ensure_one()
+        order = self.equipment_id.order_id
+        owner = (
+            order and order._get_service_responsible()
+        ) or self.company_id.handover_default_user_id
+        if owner:
+            self.owner_id = owner
+        self._schedule_case_activity()
+        for upload in files:
+            content = upload.read(MAX_REQUEST_FILE_SIZE + 1)
+            if len(content) > MAX_REQUEST_FILE_SIZE:
+                raise ValidationError(
+                    self.env._("%(name)s is larger than 10 MB.", name=upload.filename)
+                )
+            self.env["ir.attachment"].create(
+                {
+                    "name": upload.filename,
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
             )

@@ -3,3 +3,4 @@ from . import service_followup_report
 from . import service_handover_report
 from . import service_satisfaction_report
 from . import service_equipment_report
+from . import service_case_report

@@ -42,6 +42,15 @@ class ServiceFollowupReport(models.Model):
         aggregator="avg",
         help="Share of the done follow-ups done on or before their planned date.",
     )
+    rating_asked_count = fields.Integer(string="Ratings Asked", readonly=True)
+    answered_count = fields.Integer(string="Answered", readonly=True)
+    no_answer_count = fields.Integer(string="No Answer", readonly=True)
+    response_rate = fields.Float(
+        string="Response Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the closed rating requests the customer answered.",
+    )
     delay_days = fields.Float(
         string="Days Late",
         readonly=True,
@@ -68,7 +77,13 @@ class ServiceFollowupReport(models.Model):
             CASE WHEN %(done)s THEN CASE WHEN %(on_time)s THEN 100.0 ELSE 0.0 END
             END AS on_time_rate,
             CASE WHEN %(done)s THEN followup.done_date::date - followup.planned_date
-            END AS delay_days
+            END AS delay_days,
+            (followup.answer_state IS NOT NULL)::int AS rating_asked_count,
+            (followup.answer_state = 'answered')::int AS answered_count,
+            (followup.answer_state = 'no_answer')::int AS no_answer_count,
+            CASE WHEN followup.answer_state = 'answered' THEN 100.0
+                 WHEN followup.answer_state = 'no_answer' THEN 0.0
+            END AS response_rate
             """,
             done=done,
             on_time=on_time,

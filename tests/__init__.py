@@ -12,6 +12,7 @@ from . import test_handover
 from . import test_handover_customer
 from . import test_handover_security
 from . import test_menus
+from . import test_portal
 from . import test_reporting
 from . import test_service_history
 from . import test_service_history_access

@@ -212,3 +212,51 @@ class TestCustomerVoice(CustomerVoiceCommon):
             self.customer, type_id=self.env.ref("sale_after_sales.history_type_call").id
         )
         self.assertFalse(call.case_state, "a call is not a case")
+
+    def test_reporting_counts_cases_and_the_response_rate(self):
+        with freeze_time("2026-11-02 09:00:00"):
+            unhappy = self._rated_followup()
+            unhappy._close(satisfaction="1")  # a complaint, from a follow-up
+            silent = self._rated_followup()
+            happy = self._rated_followup()
+            happy._close(satisfaction="5", by_customer=True)
+            repair = self._create_history(
+                self.customer,
+                type_id=self.env.ref("sale_after_sales.history_type_repair").id,
+                deadline="2026-11-03",
+            )
+        with freeze_time("2026-11-09 09:00:00"):
+            silent._close(no_answer=True)
+        with freeze_time("2026-11-05 09:00:00"):
+            repair.resolution = "<p>Done.</p>"
+            repair.action_case_resolve()  # 3 days, 2 days late
+        self.env.flush_all()
+        Case = self.env["service.case.report"]
+        [[count, from_followups, resolved, late, days]] = Case._read_group(
+            [("case_id", "in", (unhappy.case_id | repair).ids)],
+            [],
+            [
+                "case_count:sum",
+                "from_followup_count:sum",
+                "resolved_count:sum",
+                "late_count:sum",
+                "days_to_resolve:avg",
+            ],
+        )
+        self.assertEqual((count, from_followups, resolved), (2, 1, 1))
+        # The repair was resolved after its deadline; the complaint is still open past its own.
+        self.assertEqual(late, 2)
+        self.assertAlmostEqual(days, 3.0)
+        Report = self.env["service.followup.report"]
+        [[asked, answered, no_answer, rate]] = Report._read_group(
+            [("followup_id", "in", (unhappy | silent | happy).ids)],
+            [],
+            [
+                "rating_asked_count:sum",
+                "answered_count:sum",
+                "no_answer_count:sum",
+                "response_rate:avg",
+            ],
+        )
+        self.assertEqual((asked, answered, no_answer), (3, 2, 1))
+        self.assertAlmostEqual(rate, 200 / 3)

@@ -126,6 +126,8 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
             ("res.partner", "action_view_service_equipment"): (lambda: self.customer, sales),
             ("res.partner", "action_view_service_cases"): (lambda: self.customer, sales),
             ("service.history", "action_case_start"): (lambda: self._case(), service),
+            ("service.history", "action_customer_preview"): (lambda: self._case(), service),
+            ("service.equipment", "action_customer_preview"): (self._piece, service),
             ("service.history", "action_case_resolve"): (
                 lambda: self._case(resolution="<p>Fixed.</p>"),
                 service,
@@ -232,7 +234,12 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 )
                 if isinstance(result, dict):
                     self.assertIn(
-                        result.get("type"), ("ir.actions.act_window", "ir.actions.act_window_close")
+                        result.get("type"),
+                        (
+                            "ir.actions.act_window",
+                            "ir.actions.act_window_close",
+                            "ir.actions.act_url",
+                        ),
                     )
                     if result.get("res_model"):
                         # The window it opens loads for this user.

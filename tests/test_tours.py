@@ -5,7 +5,7 @@ import pathlib
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
@@ -178,3 +178,33 @@ class TestTours(HttpCase, AfterSalesCommon):
         self.assertIn("gasket", entry.outcome)
         self.assertEqual(piece.last_maintenance_date, entry.date.date())
         self.assertGreaterEqual(piece.next_maintenance_date, before)
+
+    def test_customer_requests_a_repair_and_the_service_user_resolves_it(self):
+        self.product.product_tmpl_id.write(
+            {
+                "service_track_equipment": True,
+                "after_sales_advice": "<p>Backflush the group head every week.</p>",
+            }
+        )
+        order = self._quotation()
+        order.partner_id = self.contact_anna
+        order.action_confirm()
+        new_test_user(
+            self.env,
+            login="saa_tour_portal",
+            groups="base.group_portal",
+            partner_id=self.contact_anna.id,
+        )
+        self.start_tour(
+            "/my/equipment", "sale_after_sales_portal_request_tour", login="saa_tour_portal"
+        )
+        case = self.env["service.history"].search([("source", "=", "portal")])
+        self.assertEqual((case.type_id.code, case.owner_id), ("repair", self.service_user))
+        self.assertEqual(case.equipment_id, order.equipment_ids)
+        self.start_tour(
+            "/odoo/action-sale_after_sales.service_history_action_my_cases",
+            "sale_after_sales_resolve_case_tour",
+            login=self.service_user.login,
+        )
+        self.assertEqual(case.case_state, "resolved")
+        self.assertIn("drain hose", case.resolution)

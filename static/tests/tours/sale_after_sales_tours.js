@@ -251,3 +251,81 @@ registry.category("web_tour.tours").add("sale_after_sales_equipment_maintenance_
         screenshot("equipment_maintained", ".o_field_widget[name=history_ids] .o_data_row"),
     ],
 });
+
+registry.category("web_tour.tours").add("sale_after_sales_portal_request_tour", {
+    steps: () => [
+        {
+            content: "The customer opens his machine",
+            trigger: "a:contains(Espresso Machine)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "He reads its care advice",
+            trigger: "#care_advice:contains(Backflush the group head)",
+        },
+        screenshot("portal_equipment", "#care_advice"),
+        {
+            content: "He asks for a repair",
+            trigger: "a:contains(Request Service)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            trigger: "select[name=kind]",
+            run: "select repair",
+        },
+        {
+            trigger: "textarea[name=description]",
+            run: "edit Water under the machine since Monday.",
+        },
+        {
+            content: "Send the request",
+            trigger: "button[type=submit]:contains(Send the Request)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The request is recorded",
+            trigger: ".alert-success:contains(Your request is recorded)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sale_after_sales_resolve_case_tour", {
+    steps: () => [
+        {
+            content: "The service user opens the customer's request from his cases",
+            trigger: ".o_list_view .o_data_row:contains(Repair) .o_data_cell:first",
+            run: "click",
+        },
+        {
+            content: "He takes it",
+            trigger: ".o_form_view button[name=action_case_start]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(In Progress)",
+        },
+        {
+            content: "He writes what was done",
+            trigger: ".o_notebook a.nav-link:contains(Resolution)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=resolution] .odoo-editor-editable",
+            run: "editor Replaced the leaking drain hose.",
+        },
+        {
+            trigger: ".o_field_widget[name=resolution] .odoo-editor-editable:contains(drain hose)",
+        },
+        {
+            content: "Resolved",
+            trigger: ".o_form_view button[name=action_case_resolve]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Resolved)",
+        },
+    ],
+});

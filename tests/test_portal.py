@@ -1,0 +1,151 @@
+import re
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase, AfterSalesCommon):
+    """The customer's equipment and service pages, as he and an attacker use them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["service.followup.plan"].search([]).active = False
+        cls.company.handover_default_user_id = cls.service_user
+        cls.product_machine.product_tmpl_id.write(
+            {
+                "service_track_equipment": True,
+                "service_warranty_months": 24,
+                "service_maintenance_months": 12,
+                "after_sales_advice": "<p>Backflush the group head every week.</p>",
+            }
+        )
+        cls.portal_user = new_test_user(
+            cls.env, login="saa_portal", groups="base.group_portal", partner_id=cls.contact_anna.id
+        )
+        cls.order = cls._create_order(cls.contact_anna, [(cls.product_machine, 1)], confirm=True)
+        cls.piece = cls.order.equipment_ids
+        cls.piece.serial_number = "BAKERY-SN-1"
+        other_order = cls._create_order(
+            cls.other_customer, [(cls.product_machine, 1)], confirm=True
+        )
+        cls.other_piece = other_order.equipment_ids
+        cls.other_piece.serial_number = "MARC-SN-9"
+        cls.internal_note = cls._create_history(
+            cls.customer, summary="Internal: customer pays late", type_id=cls.sale_type.id
+        )
+        cls.visit = cls._create_history(
+            cls.customer,
+            summary="Descaled the machine",
+            type_id=cls.env.ref("sale_after_sales.history_type_maintenance").id,
+            equipment_id=cls.piece.id,
+        )
+
+    def _csrf(self, page):
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    def test_the_customer_sees_his_equipment_advice_and_visible_history(self):
+        self.authenticate("saa_portal", "saa_portal")
+        home = self.url_open("/my/home")
+        self.assertIn("Equipment &amp; Service", home.text)
+        listing = self.url_open("/my/equipment")
+        self.assertIn("BAKERY-SN-1", listing.text)
+        self.assertNotIn("MARC-SN-9", listing.text, "another customer's equipment")
+        page = self.url_open(f"/my/equipment/{self.piece.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Backflush the group head every week.", page.text)
+        self.assertIn("Descaled the machine", page.text)
+        service = self.url_open("/my/service")
+        self.assertIn("Descaled the machine", service.text)
+        self.assertNotIn("pays late", service.text, "sales notes never show")
+
+    def test_another_customers_ids_and_tokens_give_nothing(self):
+        self.authenticate("saa_portal", "saa_portal")
+        for url in (
+            f"/my/equipment/{self.other_piece.id}",
+            f"/my/service/{self.internal_note.id}",
+            f"/my/service/request?equipment_id={self.other_piece.id}",
+            "/my/equipment/999999",
+        ):
+            with self.subTest(url=url):
+                page = self.url_open(url)
+                self.assertTrue(page.url.endswith("/my"), f"{url} went to {page.url}")
+                self.assertNotIn("MARC-SN-9", page.text)
+        marc_case = self._create_history(
+            self.other_customer, type_id=self.env.ref("sale_after_sales.history_type_repair").id
+        )
+        marc_case._portal_ensure_token()
+        page = self.url_open(f"/my/service/{marc_case.id}?access_token=forged")
+        self.assertTrue(page.url.endswith("/my"))
+        # The right token opens it, as a link in an e-mail would.
+        self.logout()
+        page = self.url_open(f"/my/service/{marc_case.id}?access_token={marc_case.access_token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(marc_case.summary, page.text)
+
+    def test_the_customer_requests_a_repair_and_talks_with_the_service(self):
+        self.authenticate("saa_portal", "saa_portal")
+        form = self.url_open(f"/my/service/request?equipment_id={self.piece.id}")
+        answer = self.url_open(
+            "/my/service/request",
+            data={
+                "csrf_token": self._csrf(form),
+                "equipment_id": self.piece.id,
+                "kind": "repair",
+                "description": "Water under the machine since Monday.",
+            },
+            files={"attachments": ("leak.txt", b"a photo would be here", "text/plain")},
+        )
+        self.assertEqual(answer.status_code, 200)
+        self.assertIn("Your request is recorded", answer.text)
+        case = self.env["service.history"].search([("source", "=", "portal")])
+        self.assertEqual(len(case), 1)
+        self.assertEqual(case.type_id.code, "repair")
+        self.assertEqual(case.case_state, "open")
+        self.assertEqual(case.equipment_id, self.piece)
+        self.assertEqual(case.order_id, self.order)
+        self.assertEqual(case.partner_id, self.contact_anna)
+        self.assertEqual(case.owner_id, self.service_user)
+        self.assertEqual(case.activity_ids.user_id, self.service_user)
+        self.assertIn("Water under the machine", case.description)
+        self.assertEqual(
+            self.env["ir.attachment"]
+            .search([("res_model", "=", "service.history"), ("res_id", "=", case.id)])
+            .name,
+            "leak.txt",
+        )
+        # He writes on it from the portal; the service user reads it in the chatter.
+        page = self.url_open(f"/my/service/{case.id}")
+        self.assertIn("Communication", page.text)
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "service.history",
+                "thread_id": case.id,
+                "post_data": {"body": "It got worse this morning.", "message_type": "comment"},
+            },
+        )
+        self.assertTrue(case.message_ids.filtered(lambda m: "got worse" in (m.body or "")))
+
+    def test_bad_requests_are_refused_with_a_message(self):
+        self.authenticate("saa_portal", "saa_portal")
+        form = self.url_open("/my/service/request")
+        answer = self.url_open(
+            "/my/service/request",
+            data={"csrf_token": self._csrf(form), "kind": "hack", "description": "x"},
+        )
+        self.assertIn("Choose what you need", answer.text)
+        answer = self.url_open(
+            "/my/service/request",
+            data={"csrf_token": self._csrf(form), "kind": "question", "description": "   "},
+        )
+        self.assertIn("Tell us what happens", answer.text)
+        self.assertFalse(self.env["service.history"].search([("source", "=", "portal")]))
+
+    def test_staff_preview_the_customers_page(self):
+        action = self.visit.with_user(self.service_user).action_customer_preview()
+        self.assertEqual(action["url"], self.visit.get_portal_url())
+        action = self.piece.with_user(self.service_user).action_customer_preview()
+        self.assertIn(f"/my/equipment/{self.piece.id}", action["url"])
