@@ -36,6 +36,12 @@ parser.add_argument(
     "--handover-orders", type=int, default=1000, help="orders whose handover checks run"
 )
 parser.add_argument(
+    "--email-orders",
+    type=int,
+    default=1000,
+    help="orders whose thank-you e-mail step is measured (default 1000, 0: skip)",
+)
+parser.add_argument(
     "--equipment-pieces",
     type=int,
     default=10_000,
@@ -164,6 +170,9 @@ def main():
 
     handover_checks(orders[: args.handover_orders])
 
+    if args.email_orders:
+        email_step(partner, product, user)
+
     if args.equipment_pieces:
         equipment(partner, user)
 
@@ -219,6 +228,49 @@ def handover_checks(orders):
         subset._run_handover_checks()
     failed = subset.handover_result_ids.filtered(lambda r: r.state == "fail")
     print(f"  {figures['queries']} queries, {len(failed)} checks failing")
+
+
+def email_step(partner, product, user):
+    """The shipped thank-you e-mail as a follow-up step (the scheduled action,
+    each template compiled once per batch), beside Odoo's own sending of the same
+    template on the same orders (``send_mail_batch``, what a "send e-mail"
+    automation does; it compiles the template for each e-mail)."""
+    print()
+    Followup = env["service.followup"]
+    template = env.ref("sale_after_sales.mail_template_followup_thank_you")
+    env["service.followup.plan"].search([]).active = False  # only the thank-you on these orders
+    plan = env["service.followup.plan"].create(
+        {
+            "name": "Bench: thank-you",
+            "step_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Thank you",
+                        "create_activity": False,
+                        "send_mail": True,
+                        "mail_template_id": template.id,
+                    },
+                )
+            ],
+        }
+    )
+    cr.commit()
+    orders = create_orders(args.email_orders, partner, product, user)
+    plan.active = False
+    cr.commit()
+    with measure(f"e-mail step (batches of {args.batch_size})", len(orders)) as ours:
+        Followup._cron_process_due(batch_size=args.batch_size)
+    sent = Followup.search_count([("order_id", "in", orders.ids), ("state", "=", "done")])
+    assert sent >= len(orders), f"{sent} e-mails for {len(orders)} orders"
+    with measure("Odoo's send_mail_batch, same template", len(orders)) as odoo:
+        for start in range(0, len(orders), args.batch_size):
+            template.send_mail_batch(
+                orders[start : start + args.batch_size].ids,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+    print(f"e-mail step: {ours['per_second'] / odoo['per_second']:.1f}x Odoo's send_mail_batch")
 
 
 def equipment(partner, user):

@@ -21,3 +21,4 @@ from . import res_partner
 from . import res_users
 from . import account_move
 from . import mail_activity
+from . import ir_qweb

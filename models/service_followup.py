@@ -11,6 +11,7 @@ from odoo.tools import SQL, html2plaintext, plaintext2html
 
 from odoo.addons.base.models.ir_qweb import QWebError
 
+from .ir_qweb import QWEB_BATCH_CACHE_KEY, QwebBatchCache
 from .service_followup_plan import TRIGGERS
 from .service_history import SATISFACTION_LEVELS
 
@@ -837,8 +838,10 @@ class ServiceFollowup(models.Model):
         with_mail = (self & mailable).filtered(
             lambda f: f.step_id.send_mail and not f.mail_message_id
         )
+        # Each template compiled once for the batch, not once per e-mail (ir.qweb).
+        batch_cache = QwebBatchCache()
         for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
-            mails = template.send_mail_batch(
+            mails = template.with_context(**{QWEB_BATCH_CACHE_KEY: batch_cache}).send_mail_batch(
                 [followup.order_id.id for followup in followups],
                 email_layout_xmlid="mail.mail_notification_light",
             )

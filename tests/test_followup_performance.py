@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -76,3 +78,43 @@ class TestFollowupPerformance(AfterSalesCommon):
         self.assertEqual(set(followups.mapped("state")), {"done", "due"})
         self.assertEqual(len(followups.activity_id), 10)
         self.assertEqual(len(followups.mail_message_id), 10)
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_email_template_compiled_once_per_batch_same_email(self):
+        template = self.env.ref("sale_after_sales.mail_template_followup_thank_you")
+        orders = self.env["sale.order"]
+        for _index in range(6):
+            orders |= self._create_order(self.customer, [(self.product_machine, 1)])
+        plan = self._create_plan(
+            "Thanks",
+            [
+                {
+                    "name": "Thank you",
+                    "create_activity": False,
+                    "send_mail": True,
+                    "mail_template_id": template.id,
+                }
+            ],
+        )
+        # What the customer saw before: rendered without the batch cache.
+        expected = template._render_field("body_html", orders.ids, compute_lang=True)
+        orders.action_confirm()
+        followups = orders.followup_ids.filtered(lambda f: f.plan_id == plan)
+        IrQweb = type(self.env["ir.qweb"])
+        compiled = []
+        original = IrQweb._generate_code_uncached
+
+        def counting(qweb, template_arg):
+            compiled.append(template_arg)
+            return original(qweb, template_arg)
+
+        with patch.object(IrQweb, "_generate_code_uncached", counting):
+            followups._process()
+        inline = [t for t in compiled if not isinstance(t, (int, str))]
+        self.assertLessEqual(len(inline), 2, "the body compiled once for 6 e-mails, not 6 times")
+        mails = self.env["mail.mail"].search(
+            [("mail_message_id", "in", followups.mail_message_id.ids)]
+        )
+        self.assertEqual(len(mails), 6)
+        for mail in mails:
+            self.assertIn(str(expected[mail.mail_message_id.res_id]), mail.body_html)

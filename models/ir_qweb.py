@@ -1,0 +1,40 @@
+from lxml import etree
+
+from odoo import models
+
+QWEB_BATCH_CACHE_KEY = "sale_after_sales_qweb_batch_cache"
+
+
+class QwebBatchCache(dict):
+    """Compiled templates of one batch of follow-ups. Compared and hashed by
+    identity: it travels in the context, which environments compare."""
+
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+
+class IrQweb(models.AbstractModel):
+    _inherit = "ir.qweb"
+
+    def _compile(self, template):
+        """Compile an inline template once per batch of follow-up e-mails.
+
+        Odoo caches templates stored as views, not the ones given as an element:
+        mail templates render their body from a new element for each record, so
+        300 e-mails compiled their template 300 times (two thirds of the time
+        of the e-mail steps, measured by ``make bench``). Within a batch of the
+        follow-ups' scheduled action (``QWEB_BATCH_CACHE_KEY`` in the context),
+        an element is compiled once per source and compilation options, exactly
+        the keys of Odoo's own template cache; the compiled code is rendered
+        with each record's values as before.
+        """
+        cache = self.env.context.get(QWEB_BATCH_CACHE_KEY)
+        if cache is None or not isinstance(template, etree._Element):
+            return super()._compile(template)
+        key = (
+            etree.tostring(template),
+            tuple(self.env.context.get(k) or False for k in self._get_template_cache_keys()),
+        )
+        if key not in cache:
+            cache[key] = super()._compile(template)
+        return cache[key]
