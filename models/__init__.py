@@ -5,6 +5,8 @@ from . import service_history
 from . import service_history_case
 from . import service_followup_plan
 from . import service_followup
+from . import service_followup_execution
+from . import service_followup_rating
 from . import service_equipment
 from . import service_handover_check
 from . import service_handover_result
@@ -15,6 +17,7 @@ from . import sale_order
 from . import sale_order_followup
 from . import sale_order_handover
 from . import sale_order_handover_check
+from . import sale_order_handover_notes
 from . import sale_order_equipment
 from . import sale_order_line
 from . import res_partner

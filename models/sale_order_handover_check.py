@@ -5,6 +5,75 @@ from odoo.tools import float_compare, format_list, formatLang, html2plaintext, i
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # === RUNNING THE CHECKS ===
+
+    def _refresh_handover_checks(self):
+        """Run the checks again of the orders whose handover sales works on."""
+        orders = self.filtered(
+            lambda o: o.state == "sale" and o.handover_state in ("checking", "sent_back")
+        )
+        if orders:
+            orders._run_handover_checks()
+
+    def _get_handover_checks(self):
+        """The active handover checks of these orders' companies (not per order).
+
+        Checks are configuration read by whoever runs them, including users of
+        another company than a shared check's: sudo."""
+        return (
+            self.env["service.handover.check"]
+            .sudo()
+            .search(["|", ("company_id", "=", False), ("company_id", "in", self.company_id.ids)])
+        )
+
+    def _run_handover_checks(self):
+        """(Re)compute the handover check results of these orders, in batch.
+
+        Results are system records computed for whoever asks, hence ``sudo``.
+        Manual items keep who ticked them.
+        """
+        orders = self.sudo()
+        checks = orders._get_handover_checks()
+        outcome = {}  # (order, check) -> values
+        for check in checks:
+            applicable = orders.filtered(check._applies_to)
+            if not applicable:
+                continue
+            if check.kind == "manual":
+                for order in applicable:
+                    outcome[order, check] = {}
+                continue
+            for order, reason in check._evaluate(applicable).items():
+                if not reason:
+                    state = "pass"
+                else:
+                    state = "fail" if check.severity == "blocking" else "warning"
+                outcome[order, check] = {"state": state, "reason": reason or False}
+        # Results are system records, written for whoever runs the checks (the
+        # salesperson reads them, never writes them): sudo.
+        Result = self.env["service.handover.result"].sudo()
+        # One query for the existing results, whatever their number.
+        existing = Result.search_fetch([("order_id", "in", orders.ids)], ["order_id", "check_id"])
+        existing.filtered(lambda r: (r.order_id, r.check_id) not in outcome).unlink()
+        Result._save_outcome(outcome)
+
+    def _get_handover_blocking_message(self):
+        self.ensure_one()
+        lines = []
+        for result in self.handover_result_ids._is_blocking():
+            if result.kind == "manual":
+                text = self.env._("%(check)s: not ticked yet.", check=result.name)
+            else:
+                text = f"{result.name}: {result.reason}"
+            if result.description:
+                text += " " + self.env._("To fix: %(hint)s", hint=result.description)
+            lines.append(f"- {text}")
+        if not lines:
+            return False
+        return f"{self.name}\n" + "\n".join(lines)
+
+    # === BUILT-IN CHECKS ===
+
     # Built-in handover checks: {order: failure reason or False} for a batch of
     # orders. Add one with service.handover.check's "method" selection and a
     # method _handover_check_<code>.

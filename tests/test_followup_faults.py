@@ -149,9 +149,13 @@ class TestFollowupFaults(AfterSalesCommon):
         params.set_param("sale_after_sales.followup_batch_size", "two hundred")
         params.set_param("sale_after_sales.followup_max_attempts", "-4")
         Followup = self.env["service.followup"]
-        with self.assertLogs("odoo.addons.sale_after_sales.models.service_followup", "WARNING"):
+        with self.assertLogs(
+            "odoo.addons.sale_after_sales.models.service_followup_execution", "WARNING"
+        ):
             self.assertEqual(Followup._get_batch_size(), 200)
-        with self.assertLogs("odoo.addons.sale_after_sales.models.service_followup", "WARNING"):
+        with self.assertLogs(
+            "odoo.addons.sale_after_sales.models.service_followup_execution", "WARNING"
+        ):
             self.assertEqual(Followup._get_max_attempts(), 3)
 
     # Item 6: filters with uid ------------------------------------------------

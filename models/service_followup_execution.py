@@ -1,0 +1,402 @@
+"""The scheduled action that carries out the due follow-ups: batches, row
+locks, stop conditions, activities and e-mails, failures and retries."""
+
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from odoo.addons.base.models.ir_qweb import QWebError
+
+from .ir_qweb import QWEB_BATCH_CACHE_KEY, QwebBatchCache
+
+_logger = logging.getLogger(__name__)
+
+
+DEFAULT_BATCH_SIZE = 200
+DEFAULT_MAX_ATTEMPTS = 3
+RETRY_DELAY = timedelta(hours=1)
+LOCK_ATTEMPTS = 5
+
+
+class ServiceFollowup(models.Model):
+    _inherit = "service.followup"
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_max_attempts(self):
+        return self._get_int_param(
+            "sale_after_sales.followup_max_attempts", DEFAULT_MAX_ATTEMPTS, 1, 100
+        )
+
+    @api.model
+    def _get_batch_size(self):
+        return self._get_int_param(
+            "sale_after_sales.followup_batch_size", DEFAULT_BATCH_SIZE, 1, 10000
+        )
+
+    @api.model
+    def _get_int_param(self, key, default, minimum, maximum):
+        """The whole number of system parameter ``key``, from ``minimum`` to
+        ``maximum``; a value typed wrong is logged and ``default`` is used, so a
+        typo in the settings never stops the scheduled action."""
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value in (None, False, ""):
+            return default
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or not minimum <= number <= maximum:
+            _logger.warning(
+                "System parameter %s is %r; it takes a whole number from %s to %s: using %s.",
+                key,
+                value,
+                minimum,
+                maximum,
+                default,
+            )
+            return default
+        return number
+
+    @api.model
+    def _get_due_domain(self):
+        """Follow-ups the scheduled action carries out now."""
+        now = fields.Datetime.now()
+        return Domain("planned_date", "<=", fields.Date.context_today(self)) & (
+            Domain("state", "=", "planned")
+            | (
+                Domain("state", "=", "failed")
+                & Domain("attempt_count", "<", self._get_max_attempts())
+                & (Domain("retry_date", "=", False) | Domain("retry_date", "<=", now))
+            )
+        )
+
+    @api.model
+    def _lock_due_batch(self, limit):
+        """Lock and return up to ``limit`` due follow-ups that no other
+        transaction holds (``FOR UPDATE SKIP LOCKED``): two runs at the same
+        time never carry out the same follow-up."""
+        query = self._search(self._get_due_domain(), order="planned_date, id", limit=limit)
+        sql = SQL("%s FOR UPDATE SKIP LOCKED", query.select())
+        for _attempt in range(LOCK_ATTEMPTS):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    # Not logged: the failure below is expected and handled.
+                    self.env.cr.execute(sql, log_exceptions=False)
+                    return self.browse(row[0] for row in self.env.cr.fetchall())
+            except SerializationFailure:
+                # Another run carried out some of these rows after this
+                # transaction's snapshot was taken: look again in a new one.
+                self.env["ir.cron"]._commit_progress()
+        return self.browse()
+
+    @api.model
+    def _cron_process_due(self, batch_size=None):
+        """Carry out the due follow-ups, a batch per transaction.
+
+        Progress is committed after every batch (``ir.cron._commit_progress``),
+        so a crash loses at most the batch in progress, which is simply done
+        again by the next run (nothing of it was committed).
+        """
+        # A system job: it works for every salesperson (sudo), and its state
+        # changes are the follow-up's own trail, not messages (tracking off).
+        self = self.sudo().with_context(tracking_disable=True)
+        batch_size = batch_size or self._get_batch_size()
+        IrCron = self.env["ir.cron"]
+        IrCron._commit_progress(remaining=self.search_count(self._get_due_domain()))
+        while True:
+            batch = self._lock_due_batch(batch_size)
+            if not batch:
+                break
+            batch._process()
+            if not IrCron._commit_progress(len(batch)):
+                return  # out of time: the cron is called again for the rest
+        self._process_rating_waits()
+
+    def _process(self):
+        """Carry out these due follow-ups: activities and e-mails.
+
+        The whole batch goes at once; if anything fails, each follow-up is
+        tried alone, so that one failing follow-up is marked failed and the
+        others are carried out.
+        """
+        # The system's own state changes: the follow-up's fields say them (no tracking).
+        self = self.with_context(tracking_disable=True)
+        ready = self._filter_executable()
+        try:
+            with self.env.cr.savepoint():
+                ready._execute()
+        except Exception:  # noqa: BLE001 - isolate the failing follow-ups below
+            _logger.info("Follow-up batch failed; carrying out its follow-ups one by one")
+            for followup in ready:
+                try:
+                    with self.env.cr.savepoint():
+                        followup._execute()
+                except Exception as error:  # noqa: BLE001 - recorded on the follow-up
+                    followup._mark_failed(followup._get_failure_reason(error))
+
+    def _filter_executable(self):
+        """The follow-ups that can be carried out; the others are marked failed
+        with the reason (no e-mail address, nobody to assign...)."""
+        skipped = self._skip_if_stopped()
+        followups = self - skipped
+        reasons = {followup: followup._get_blocking_reason() for followup in followups}
+        for followup, reason in reasons.items():
+            if reason:
+                followup._mark_failed(reason)
+        return followups.filtered(lambda f: not reasons[f])
+
+    def _skip_if_stopped(self):
+        """Skip, saying why, the follow-ups that must not reach their customer:
+        steps that wait while a complaint is open, and e-mail-only steps for a
+        customer who cannot be e-mailed (blacklisted, opted out). Returns them."""
+        complaining = self._get_complaining_customers()
+        skipped = self.browse()
+        for followup in self:
+            reason = followup._get_skip_reason(complaining)
+            if reason:
+                followup._workflow().write(
+                    {"state": "skipped", "failure_reason": reason, "retry_date": False}
+                )
+                skipped |= followup
+        return skipped
+
+    def _get_complaining_customers(self):
+        """The customer entities of these follow-ups with an open complaint."""
+        if not any(self.step_id.mapped("skip_if_open_complaint")):
+            return self.env["res.partner"]
+        groups = self.env["service.history"]._read_group(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("type_id.code", "=", "complaint"),
+                ("case_state", "in", ("open", "in_progress")),
+            ],
+            ["commercial_partner_id"],
+        )
+        return self.env["res.partner"].union(*(partner for (partner,) in groups))
+
+    def _get_skip_reason(self, complaining):
+        self.ensure_one()
+        step = self.step_id
+        if step.skip_if_open_complaint and self.commercial_partner_id in complaining:
+            return self.env._(
+                "Skipped: %(customer)s has an open complaint.",
+                customer=self.partner_id.display_name,
+            )
+        mails_only = (step.send_mail or step.ask_rating) and not step.create_activity
+        if mails_only and self.partner_id.email and not self._can_email_customer():
+            return self.env._(
+                "Skipped: %(customer)s does not want our e-mails (%(reason)s).",
+                customer=self.partner_id.display_name,
+                reason=self._get_no_email_reason(),
+            )
+        return False
+
+    def _can_email_customer(self):
+        """Whether the customer may be e-mailed: he has an address, not on Odoo's
+        blacklist, and did not opt out of after-sales e-mails."""
+        self.ensure_one()
+        partner = self.partner_id
+        return bool(partner.email) and not self._get_no_email_reason()
+
+    def _get_no_email_reason(self):
+        self.ensure_one()
+        partner = self.partner_id
+        if partner.is_blacklisted:
+            return self.env._("address on the blacklist")
+        if partner.commercial_partner_id.service_email_opt_out or partner.service_email_opt_out:
+            return self.env._("opted out of after-sales e-mails")
+        return False
+
+    def _get_blocking_reason(self):
+        """Why this follow-up cannot be carried out now (False when it can)."""
+        self.ensure_one()
+        step = self.step_id
+        if self.order_id.state != "sale":
+            return self.env._(
+                "The order %(order)s is not confirmed any more.", order=self.order_id.name
+            )
+        if self.equipment_id.state == "retired":
+            return self.env._(
+                "The equipment %(equipment)s is retired.", equipment=self.equipment_id.display_name
+            )
+        if (step.send_mail or (step.ask_rating and not step.create_activity)) and not (
+            self.partner_id.email
+        ):
+            return self.env._(
+                "The customer %(customer)s has no e-mail address.",
+                customer=self.partner_id.display_name,
+            )
+        if step.send_mail and step.mail_template_id.model != "sale.order":
+            return self.env._(
+                "Step '%(step)s' of plan '%(plan)s': the e-mail template '%(template)s' is "
+                "written for %(model)s records, not for sales orders; choose a sales order "
+                "template.",
+                step=step.name,
+                plan=self.plan_id.name,
+                template=step.mail_template_id.name,
+                model=step.mail_template_id.model,
+            )
+        if step.create_activity and step.activity_type_id.res_model not in (False, "sale.order"):
+            return self.env._(
+                "Step '%(step)s' of plan '%(plan)s': the activity type '%(type)s' is for "
+                "%(model)s records, not for sales orders; choose another activity type.",
+                step=step.name,
+                plan=self.plan_id.name,
+                type=step.activity_type_id.name,
+                model=step.activity_type_id.res_model,
+            )
+        if step.create_activity and not step._is_valid_assignee(self.user_id, self.company_id):
+            assignment = step._determine_responsible(False, self.order_id)
+            if assignment["error"]:
+                return assignment["error"]
+            self.user_id = assignment["responsible"]
+        return False
+
+    def _get_failure_reason(self, error):
+        """What an administrator reads when this follow-up could not be carried
+        out because of ``error``: the step, its template and the cause, not the
+        template's source."""
+        self.ensure_one()
+        step = self.step_id
+        cause = error
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        if isinstance(cause, QWebError):
+            detail = cause.qweb.error
+        else:
+            detail = str(cause) or cause.__class__.__name__
+        rendering = isinstance(cause, QWebError) or (
+            isinstance(error, UserError) and error.__cause__ is not None
+        )
+        if step.send_mail and rendering:
+            return self.env._(
+                "Step '%(step)s' of plan '%(plan)s': the e-mail template '%(template)s' could "
+                "not be filled in for %(order)s: %(error)s. Correct the template (Settings → "
+                "Technical → E-mail Templates), then retry the follow-up.",
+                step=step.name,
+                plan=self.plan_id.name,
+                template=step.mail_template_id.name,
+                order=self.order_id.name,
+                error=detail,
+            )
+        return self.env._(
+            "Step '%(step)s' of plan '%(plan)s' could not be carried out for %(order)s: %(error)s",
+            step=step.name,
+            plan=self.plan_id.name,
+            order=self.order_id.name,
+            error=detail,
+        )
+
+    def _execute(self):
+        """Create the activities and send the e-mails of these follow-ups (in batch).
+
+        A step that asks for a rating e-mails the rating request (Odoo's rating
+        links) and waits for the answer; customers who cannot be e-mailed get
+        its activity instead. Nothing is e-mailed to a blacklisted address or a
+        customer who opted out."""
+        mailable = self.filtered(lambda f: f._can_email_customer())
+        rating = self.filtered(lambda f: f.step_id.ask_rating and not f.rating_requested_date)
+        rating_by_mail = rating & mailable
+        with_activity = self.filtered(
+            lambda f: (
+                f.step_id.create_activity
+                and not f.activity_id
+                and not (f.step_id.ask_rating and f in mailable)
+            )
+        )
+        # One notification e-mail per automated activity would flood the
+        # assignees: they find them in their activities and "My Follow-ups".
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create([followup._prepare_activity_vals() for followup in with_activity])
+        )
+        for followup, activity in zip(with_activity, activities, strict=True):
+            followup._workflow().activity_id = activity
+        for template, followups in rating_by_mail.grouped(
+            lambda f: f.step_id.rating_template_id
+        ).items():
+            for followup in followups:
+                followup.rating_send_request(
+                    template, lang=followup.partner_id.lang, force_send=False
+                )
+        rating_by_mail._workflow().write(
+            {"rating_requested_date": fields.Datetime.now(), "answer_state": "waiting"}
+        )
+        with_mail = (self & mailable).filtered(
+            lambda f: f.step_id.send_mail and not f.mail_message_id
+        )
+        # Each template compiled once for the batch, not once per e-mail (ir.qweb).
+        batch_cache = QwebBatchCache()
+        for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
+            mails = template.with_context(**{QWEB_BATCH_CACHE_KEY: batch_cache}).send_mail_batch(
+                [followup.order_id.id for followup in followups],
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            for followup, mail in zip(followups, mails, strict=True):
+                followup._workflow().mail_message_id = mail.mail_message_id
+        now = fields.Datetime.now()
+        done = self.filtered(lambda f: not f.step_id.create_activity and not f.step_id.ask_rating)
+        done._workflow().write(
+            {"state": "done", "done_date": now, "done_by_id": self.env.user.id, "retry_date": False}
+        )
+        (self - done)._workflow().write({"state": "due", "retry_date": False})
+        self._increment_attempts()
+
+    def _increment_attempts(self):
+        for attempts, followups in self.grouped("attempt_count").items():
+            followups._workflow().attempt_count = attempts + 1
+
+    def _mark_failed(self, reason):
+        self.ensure_one()
+        attempts = self.attempt_count + 1
+        final = attempts >= self._get_max_attempts()
+        self._workflow().write(
+            {
+                "state": "failed",
+                "failure_reason": reason,
+                "attempt_count": attempts,
+                "retry_date": False if final else fields.Datetime.now() + RETRY_DELAY * attempts,
+            }
+        )
+        if final:
+            # Nothing is dropped silently: the order says it, and the follow-up
+            # stays in the "Failed" list until someone retries or cancels it.
+            self.order_id.message_post(
+                body=Markup("%s<br/>%s")
+                % (
+                    self.env._(
+                        "Follow-up '%(followup)s' failed %(count)s times and will not be "
+                        "tried again automatically.",
+                        followup=self.name,
+                        count=attempts,
+                    ),
+                    reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _prepare_activity_vals(self):
+        self.ensure_one()
+        step = self.step_id
+        activity_type = step.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+            "res_id": self.order_id.id,
+            "activity_type_id": activity_type.id,
+            "summary": step.summary or self.name,
+            "note": step.note or False,
+            "user_id": self.user_id.id,
+            "date_deadline": self.planned_date,
+        }

@@ -1,0 +1,117 @@
+"""The customer's voice on follow-ups: his rating from the e-mail, the wait
+for it, and the complaint case a low score opens."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import plaintext2html
+
+from .service_followup import OPEN_STATES
+
+
+class ServiceFollowup(models.Model):
+    _inherit = "service.followup"
+
+    def _open_complaint_cases(self):
+        """A score at or below the company's threshold opens a complaint case
+        with the customer's words, for the order's service responsible (else
+        the company's default, else the salesperson), with a deadline and an
+        activity: no unhappy answer is left alone."""
+        unhappy = self.filtered(
+            lambda f: (
+                f.satisfaction
+                and f.satisfaction != "0"
+                and int(f.satisfaction) <= int(f.company_id.complaint_threshold or 0)
+                and not f.case_id
+            )
+        )
+        if not unhappy:
+            return self.env["service.history"]
+        cases = self.env["service.history"]._log(
+            "complaint", [followup._prepare_complaint_vals() for followup in unhappy]
+        )
+        for followup, case in zip(unhappy, cases, strict=True):
+            followup._workflow().case_id = case
+        cases._schedule_case_activity()
+        return cases
+
+    def _prepare_complaint_vals(self):
+        self.ensure_one()
+        order = self.order_id
+        owner = order._get_service_responsible() or order.user_id
+        levels = dict(self._fields["satisfaction"]._description_selection(self.env))
+        return {
+            **order._prepare_service_history_vals(),
+            "partner_id": self.partner_id.id,
+            "summary": self.env._(
+                "%(customer)s is unhappy: %(followup)s (%(score)s)",
+                customer=self.partner_id.display_name,
+                followup=self.name,
+                score=levels[self.satisfaction],
+            ),
+            "description": self.feedback or False,
+            # The score is the follow-up entry's; the case is what to do about it.
+            "owner_id": owner.id,
+            "user_id": owner.id,
+            "followup_id": self.id,
+            "equipment_id": self.equipment_id.id,
+            "source": "customer"
+            if self.answer_state == "answered" and not self.done_by_id
+            else "staff",
+        }
+
+    # ------------------------------------------------------------------
+    # Ratings (rating.mixin)
+    # ------------------------------------------------------------------
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        self._apply_customer_rating(rating)
+        return rating
+
+    def _apply_customer_rating(self, rating):
+        """The customer answered: his score and words close the follow-up."""
+        followup = self.filtered(lambda f: f.state in OPEN_STATES)
+        if not followup:
+            return
+        satisfaction = str(min(max(int(round(rating.rating)), 1), 5))
+        feedback = plaintext2html(rating.feedback) if rating.feedback else False
+        followup._workflow().satisfaction = satisfaction
+        followup._close(feedback=feedback, satisfaction=satisfaction, by_customer=True)
+
+    @api.model
+    def _process_rating_waits(self):
+        """Remind the customers who did not answer a rating request (once), and
+        close as "no answer" the follow-ups whose wait is over."""
+        now = fields.Datetime.now()
+        waiting = self.search([("state", "=", "due"), ("answer_state", "=", "waiting")])
+        for followup in waiting:
+            step = followup.step_id
+            asked = followup.rating_requested_date
+            if asked + timedelta(days=step.rating_close_days) <= now:
+                followup._close(no_answer=True)
+            elif (
+                step.rating_reminder_days
+                and not followup.rating_reminded_date
+                and asked + timedelta(days=step.rating_reminder_days) <= now
+                and followup._can_email_customer()
+            ):
+                followup.rating_send_request(
+                    step.rating_template_id, lang=followup.partner_id.lang, force_send=False
+                )
+                followup._workflow().rating_reminded_date = now
