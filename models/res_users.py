@@ -45,5 +45,5 @@ class ResUsers(models.Model):
                 "assign it to someone and retry it.",
                 user=followup.user_id.name,
             )
-            followup.activity_id.with_context(sale_after_sales_cancelling=True).unlink()
+            followup._drop_open_activities()
             followup._mark_failed(reason)

@@ -129,6 +129,18 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.service_user_id or self.company_id.handover_default_user_id
 
+    def _get_system_model(self, model):
+        """``model`` for the records the module creates on behalf of whoever
+        triggered them (a salesperson, a portal customer signing): as the system
+        (sudo), without a creation message or tracking in their chatter."""
+        return (
+            self.env[model]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            )
+        )
+
     def _prepare_service_history_vals(self, **values):
         self.ensure_one()
         return {

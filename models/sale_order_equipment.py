@@ -72,13 +72,7 @@ class SaleOrder(models.Model):
         lines = self._get_equipment_lines()
         if not lines:
             return self.env["service.equipment"]
-        Equipment = (
-            self.env["service.equipment"]
-            .sudo()
-            .with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-            )
-        )
+        Equipment = self._get_system_model("service.equipment")
         existing = defaultdict(lambda: Equipment)
         for piece in Equipment.search([("order_line_id", "in", lines.ids)]):
             existing[piece.order_line_id] |= piece
@@ -126,13 +120,7 @@ class SaleOrder(models.Model):
 
         Follow-ups are system records planned for whoever changed the piece: sudo.
         """
-        Followup = (
-            self.env["service.followup"]
-            .sudo()
-            .with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-            )
-        )
+        Followup = self._get_system_model("service.followup")
         if plans is None:
             plans = (
                 self.env["service.followup.plan"]

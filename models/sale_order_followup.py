@@ -54,13 +54,7 @@ class SaleOrder(models.Model):
         planned again. Follow-ups are system records created on behalf of whoever
         triggered them (a portal customer confirming online), hence ``sudo``.
         """
-        Followup = (
-            self.env["service.followup"]
-            .sudo()
-            .with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-            )
-        )
+        Followup = self._get_system_model("service.followup")
         if plans is None:
             plans = self.env["service.followup.plan"].sudo().search([("trigger", "=", trigger)])
         if trigger in EQUIPMENT_TRIGGERS:

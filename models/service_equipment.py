@@ -3,7 +3,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from .service_followup import OPEN_STATES
@@ -387,13 +387,3 @@ class ServiceEquipment(models.Model):
         pieces = self.filtered(lambda e: e.order_id and e.order_id.state == "sale")
         if pieces:
             pieces.order_id._plan_equipment_followups(pieces)
-
-    def _check_can_start(self):
-        missing = self.filtered(lambda e: not e.date_start)
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Type the date %(names)s went into service first.",
-                    names=", ".join(missing.mapped("display_name")),
-                )
-            )

@@ -347,11 +347,14 @@ class ServiceFollowup(models.Model):
     def _cancel(self):
         """Cancel the pending follow-ups and drop their open activities."""
         pending = self.filtered(lambda f: f.state in OPEN_STATES)
-        pending.activity_id.filtered("active").with_context(
-            sale_after_sales_cancelling=True
-        ).unlink()
+        pending._drop_open_activities()
         pending._workflow().write({"state": "cancelled", "retry_date": False})
         return pending
+
+    def _drop_open_activities(self):
+        """Remove the open activities of these follow-ups, without cancelling
+        the follow-ups themselves (mail.activity's ondelete would)."""
+        self.activity_id.filtered("active").with_context(sale_after_sales_cancelling=True).unlink()
 
     def _close(self, feedback=False, satisfaction=None, by_customer=False, no_answer=False):
         """Mark these follow-ups done (their activity was done, by hand, by the
@@ -376,7 +379,7 @@ class ServiceFollowup(models.Model):
         if satisfaction is not None:
             vals["satisfaction"] = satisfaction
         self._workflow().write(vals)
-        self.activity_id.filtered("active").with_context(sale_after_sales_cancelling=True).unlink()
+        self._drop_open_activities()
         self._log_done_in_service_history(by_customer=by_customer, no_answer=no_answer)
         self._open_complaint_cases()
         # A maintenance reminder done: the piece's next maintenance rolls forward.

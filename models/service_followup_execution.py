@@ -237,25 +237,8 @@ class ServiceFollowup(models.Model):
                 "The customer %(customer)s has no e-mail address.",
                 customer=self.partner_id.display_name,
             )
-        if step.send_mail and step.mail_template_id.model != "sale.order":
-            return self.env._(
-                "Step '%(step)s' of plan '%(plan)s': the e-mail template '%(template)s' is "
-                "written for %(model)s records, not for sales orders; choose a sales order "
-                "template.",
-                step=step.name,
-                plan=self.plan_id.name,
-                template=step.mail_template_id.name,
-                model=step.mail_template_id.model,
-            )
-        if step.create_activity and step.activity_type_id.res_model not in (False, "sale.order"):
-            return self.env._(
-                "Step '%(step)s' of plan '%(plan)s': the activity type '%(type)s' is for "
-                "%(model)s records, not for sales orders; choose another activity type.",
-                step=step.name,
-                plan=self.plan_id.name,
-                type=step.activity_type_id.name,
-                model=step.activity_type_id.res_model,
-            )
+        if error := step._get_model_error(used_only=True):
+            return error
         if step.create_activity and not step._is_valid_assignee(self.user_id, self.company_id):
             assignment = step._determine_responsible(False, self.order_id)
             if assignment["error"]:

@@ -201,26 +201,8 @@ class ServiceFollowupPlanStep(models.Model):
                 )
             if step.delay_count > MAX_DELAY[step.delay_unit]:
                 step._raise_delay_too_long(step.name, step.delay_count, step.delay_unit)
-            if step.mail_template_id and step.mail_template_id.model != "sale.order":
-                raise ValidationError(
-                    self.env._(
-                        "Step '%(step)s': the e-mail template '%(template)s' is written for "
-                        "%(model)s records; a follow-up e-mail needs a sales order template.",
-                        step=step.name,
-                        template=step.mail_template_id.name,
-                        model=step.mail_template_id.model,
-                    )
-                )
-            if step.activity_type_id.res_model not in (False, "sale.order"):
-                raise ValidationError(
-                    self.env._(
-                        "Step '%(step)s': the activity type '%(type)s' is for %(model)s "
-                        "records; choose a type for sales orders or for any record.",
-                        step=step.name,
-                        type=step.activity_type_id.name,
-                        model=step.activity_type_id.res_model,
-                    )
-                )
+            if error := step._get_model_error():
+                raise ValidationError(error)
             if step.ask_rating and step.rating_template_id.model != "service.followup":
                 raise ValidationError(
                     self.env._(
@@ -275,6 +257,39 @@ class ServiceFollowupPlanStep(models.Model):
                         step=step.name,
                     )
                 )
+
+    def _get_model_error(self, used_only=False):
+        """What is wrong with the models of this step's e-mail template and
+        activity type (both must be for sales orders), or False. Checked when the
+        step is saved, and again when it runs (``used_only``: what the step uses),
+        as a template may change later."""
+        self.ensure_one()
+        template = self.mail_template_id
+        if (self.send_mail or not used_only) and template and template.model != "sale.order":
+            return self.env._(
+                "Step '%(step)s' of plan '%(plan)s': the e-mail template '%(template)s' is "
+                "written for %(model)s records, not for sales orders; choose a sales order "
+                "template.",
+                step=self.name,
+                plan=self.plan_id.name,
+                template=template.name,
+                model=template.model,
+            )
+        activity_type = self.activity_type_id
+        if (self.create_activity or not used_only) and activity_type.res_model not in (
+            False,
+            "sale.order",
+        ):
+            return self.env._(
+                "Step '%(step)s' of plan '%(plan)s': the activity type '%(type)s' is for "
+                "%(model)s records, not for sales orders; choose a type for sales orders or "
+                "for any record.",
+                step=self.name,
+                plan=self.plan_id.name,
+                type=activity_type.name,
+                model=activity_type.res_model,
+            )
+        return False
 
     def _check_delay_vals(self, vals):
         """Refuse a delay PostgreSQL cannot even store, before it tries to."""
