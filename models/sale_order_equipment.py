@@ -64,7 +64,7 @@ class SaleOrder(models.Model):
     def _create_equipment(self):
         """One piece of equipment per unit of each tracked product of these
         (confirmed) orders, never twice: pieces retired by a cancellation are put
-        back in service, the missing ones are created, in one batch.
+        back in service, the missing ones are created, in one statement.
 
         Equipment is a system record created for whoever confirms (a portal
         customer signing): sudo.
@@ -85,7 +85,11 @@ class SaleOrder(models.Model):
         for line in lines:
             missing = line._get_equipment_units() - len(existing[line])
             vals_list += [line._prepare_equipment_vals() for _unit in range(missing)]
-        return Equipment.create(vals_list) | retired
+        # One statement for all the pieces (see _create_in_one_statement); what
+        # create() would do after inserting them: plan their reminders.
+        pieces = Equipment._create_in_one_statement(vals_list)
+        pieces._plan_equipment_followups()
+        return pieces | retired
 
     def _remove_or_retire_equipment(self):
         """The pieces of these cancelled orders: removed when nothing refers to
@@ -168,7 +172,7 @@ class SaleOrder(models.Model):
         # history; the new date may come back later), cancelled once carried out.
         outdated.filtered(lambda f: f.state == "planned" and not f.attempt_count).unlink()
         outdated.exists()._cancel()
-        followups = Followup._workflow().create(vals_list)
+        followups = Followup._create_in_one_statement(vals_list)
         followups._trigger_if_due()
         return followups
 

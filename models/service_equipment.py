@@ -22,7 +22,12 @@ class ServiceEquipment(models.Model):
 
     _name = "service.equipment"
     _description = "Customer Equipment"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "service.bulk.create.mixin",
+    ]
     _order = "commercial_partner_id, product_id, id"
     _check_company_auto = True
 

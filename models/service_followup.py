@@ -24,7 +24,12 @@ OPEN_STATES = ("planned", "due", "failed")
 
 class ServiceFollowup(models.Model):
     _name = "service.followup"
-    _inherit = ["service.workflow.mixin", "rating.mixin", "mail.activity.mixin"]
+    _inherit = [
+        "service.workflow.mixin",
+        "service.bulk.create.mixin",
+        "rating.mixin",
+        "mail.activity.mixin",
+    ]
     _description = "After-Sales Follow-up"
     _order = "planned_date, id"
     _check_company_auto = True

@@ -248,38 +248,60 @@ class TestEquipment(AfterSalesCommon):
         with self.assertRaises(UserError):
             self.product_machine.product_tmpl_id.service_warranty_months = 5000
 
+    @freeze_time("2026-11-20 10:00:00")
     def test_creating_equipment_costs_the_same_for_more_orders(self):
+        self._maintenance_plan()
+        customers = self.env["res.partner"].create(
+            [{"name": f"Customer {index}", "email": f"c{index}@example.com"} for index in range(7)]
+        )
+
         def orders(count):
             return self.env["sale.order"].create(
                 [
                     {
-                        "partner_id": self.customer.id,
+                        "partner_id": customers[index % len(customers)].id,
                         "order_line": [
                             (0, 0, {"product_id": self.product_machine.id, "product_uom_qty": 3})
                         ],
                     }
-                    for _index in range(count)
+                    for index in range(count)
                 ]
             )
 
-        def cost(batch):
+        def confirmed(count):
+            batch = orders(count)
             batch.write({"state": "sale"})
             self.env.flush_all()
             self.env.invalidate_all()
+            return batch
+
+        def cost(batch):
             before = self.cr.sql_log_count
             batch._create_equipment()
             self.env.flush_all()
             return self.cr.sql_log_count - before
 
-        cost(orders(2))  # warm-up
-        small, large = cost(orders(4)), cost(orders(20))
-        self.assertEqual(small, large, "60 pieces cost what 12 cost")
-        batch = orders(10)
-        batch.write({"state": "sale"})
-        self.env.flush_all()
-        self.env.invalidate_all()
-        with self.assertQueryCount(small):
+        cost(confirmed(2))  # warm-up
+        small = cost(confirmed(100))
+        batch = confirmed(1000)
+        with self.assertQueryCount(small):  # 3 000 pieces and reminders cost what 300 cost
             batch._create_equipment()
+            self.env.flush_all()
+        pieces = batch.equipment_ids
+        self.assertEqual(len(pieces), 3000)
+        self.assertEqual(pieces.order_id, batch)
+        self.assertEqual(set(pieces.mapped("name")), {self.product_machine.name})
+        self.assertEqual(pieces.commercial_partner_id, customers)
+        self.assertEqual(set(pieces.mapped("warranty_end")), {date(2028, 11, 20)})
+        self.assertEqual(set(pieces.mapped("next_maintenance_date")), {date(2027, 11, 20)})
+        reminders = pieces.followup_ids
+        self.assertEqual(len(reminders), 3000, "one maintenance reminder a piece")
+        self.assertEqual(set(reminders.mapped("state")), {"planned"})
+        self.assertEqual(reminders.partner_id, customers)
+        self.assertEqual(set(reminders.mapped("planned_date")), {date(2027, 11, 20)})
+        self.assertEqual(batch[0].equipment_count, 3)
+        batch[0]._action_cancel()
+        self.assertFalse(batch[0].equipment_ids, "nothing referred to them: removed")
 
     @freeze_time("2026-11-20 10:00:00")
     def test_a_batch_of_maintenance_reminders_rolls_every_piece_forward(self):
