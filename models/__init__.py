@@ -26,3 +26,4 @@ from . import res_users
 from . import account_move
 from . import mail_activity
 from . import ir_qweb
+from . import mail_render_mixin

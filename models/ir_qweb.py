@@ -6,11 +6,17 @@ QWEB_BATCH_CACHE_KEY = "sale_after_sales_qweb_batch_cache"
 
 
 class QwebBatchCache(dict):
-    """Compiled templates of one batch of follow-ups. Compared and hashed by
-    identity: it travels in the context, which environments compare."""
+    """Compiled templates of one batch of follow-ups, and the records whose
+    rendering failed (``render_errors``: {(model, res_id): exception}, see
+    ``mail.render.mixin._render_template``). Compared and hashed by identity: it
+    travels in the context, which environments compare."""
 
     __hash__ = object.__hash__
     __eq__ = object.__eq__
+
+    def __init__(self):
+        super().__init__()
+        self.render_errors = {}
 
 
 class IrQweb(models.AbstractModel):

@@ -287,11 +287,16 @@ class ServiceFollowup(models.Model):
         A step that asks for a rating e-mails the rating request (Odoo's rating
         links) and waits for the answer; customers who cannot be e-mailed get
         its activity instead. Nothing is e-mailed to a blacklisted address or a
-        customer who opted out."""
+        customer who opted out. A follow-up whose e-mail fails to render is
+        marked failed, with nothing of it done; the others go on."""
         mailable = self.filtered(lambda f: f._can_email_customer())
-        rating = self.filtered(lambda f: f.step_id.ask_rating and not f.rating_requested_date)
+        unrendered = (self & mailable)._send_step_mails()
+        for followup, error in unrendered.items():
+            followup._mark_failed(followup._get_failure_reason(error))
+        executed = self - self.browse(followup.id for followup in unrendered)
+        rating = executed.filtered(lambda f: f.step_id.ask_rating and not f.rating_requested_date)
         rating_by_mail = rating & mailable
-        with_activity = self.filtered(
+        with_activity = executed.filtered(
             lambda f: (
                 f.step_id.create_activity
                 and not f.activity_id
@@ -317,25 +322,44 @@ class ServiceFollowup(models.Model):
         rating_by_mail._workflow().write(
             {"rating_requested_date": fields.Datetime.now(), "answer_state": "waiting"}
         )
-        with_mail = (self & mailable).filtered(
-            lambda f: f.step_id.send_mail and not f.mail_message_id
+        now = fields.Datetime.now()
+        done = executed.filtered(
+            lambda f: not f.step_id.create_activity and not f.step_id.ask_rating
         )
-        # Each template compiled once for the batch, not once per e-mail (ir.qweb).
+        done._workflow().write(
+            {"state": "done", "done_date": now, "done_by_id": self.env.user.id, "retry_date": False}
+        )
+        (executed - done)._workflow().write({"state": "due", "retry_date": False})
+        executed._increment_attempts()
+
+    def _send_step_mails(self):
+        """Send the step e-mails of these (mailable) follow-ups, a batch per
+        template, each template compiled once for the batch (``ir.qweb``).
+
+        :return: {follow-up: exception} of those whose e-mail failed to render
+            (``mail.render.mixin._render_template``); their e-mails are
+            discarded before anything is sent.
+        """
+        unrendered = {}
         batch_cache = QwebBatchCache()
+        with_mail = self.filtered(lambda f: f.step_id.send_mail and not f.mail_message_id)
         for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
+            batch_cache.render_errors.clear()
             mails = template.with_context(**{QWEB_BATCH_CACHE_KEY: batch_cache}).send_mail_batch(
                 [followup.order_id.id for followup in followups],
                 email_layout_xmlid="mail.mail_notification_light",
             )
+            discarded = mails.browse()
             for followup, mail in zip(followups, mails, strict=True):
-                followup._workflow().mail_message_id = mail.mail_message_id
-        now = fields.Datetime.now()
-        done = self.filtered(lambda f: not f.step_id.create_activity and not f.step_id.ask_rating)
-        done._workflow().write(
-            {"state": "done", "done_date": now, "done_by_id": self.env.user.id, "retry_date": False}
-        )
-        (self - done)._workflow().write({"state": "due", "retry_date": False})
-        self._increment_attempts()
+                error = batch_cache.render_errors.get((template.model, followup.order_id.id))
+                if error:
+                    unrendered[followup] = error
+                    discarded |= mail
+                else:
+                    followup._workflow().mail_message_id = mail.mail_message_id
+            # Never sent: the mail queue runs after this transaction.
+            discarded.mail_message_id.unlink()
+        return unrendered
 
     def _increment_attempts(self):
         for attempts, followups in self.grouped("attempt_count").items():

@@ -118,3 +118,69 @@ class TestFollowupPerformance(AfterSalesCommon):
         self.assertEqual(len(mails), 6)
         for mail in mails:
             self.assertIn(str(expected[mail.mail_message_id.res_id]), mail.body_html)
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_one_email_failing_to_render_costs_one_followup(self):
+        self.env["service.followup.plan"].search([]).active = False
+        # Renders for customers with a country, fails for the others. (The
+        # template is checked on save against the latest order: one with a country.)
+        self._create_order(self.customer, [(self.product_machine, 1)], date_order="2030-01-01")
+        country = "<t t-out='object.partner_id.country_id.name.upper()'/>"
+        template = self.env.ref("sale_after_sales.mail_template_followup_thank_you").copy(
+            {"name": "Shipping note", "body_html": f"<p>Shipping to {country}</p>"}
+        )
+        self._create_plan(
+            "Shipping",
+            [
+                {
+                    "name": "Shipping tips",
+                    "create_activity": False,
+                    "send_mail": True,
+                    "mail_template_id": template.id,
+                }
+            ],
+        )
+        belgium = self.env.ref("base.be")
+
+        def due(countries):
+            customers = self.env["res.partner"].create(
+                [
+                    {"name": f"Customer {i}", "email": f"c{i}@example.com", "country_id": country}
+                    for i, country in enumerate(countries)
+                ]
+            )
+            orders = self.env["sale.order"].create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "order_line": [(0, 0, {"product_id": self.product_machine.id})],
+                    }
+                    for customer in customers
+                ]
+            )
+            orders.action_confirm()
+            self.env.flush_all()
+            return orders.followup_ids
+
+        self._queries(due([belgium.id] * 3))  # warm the caches
+        clean = self._queries(due([belgium.id] * 10))
+        followups = due([belgium.id] * 4 + [False] + [belgium.id] * 5)
+        faulty = self._queries(followups)
+        broken = followups.filtered(lambda f: not f.partner_id.country_id)
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("'bool' object has no attribute 'upper'", broken.failure_reason)
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "sale.order"),
+                    ("res_id", "=", broken.order_id.id),
+                    ("message_type", "=", "email_outgoing"),
+                ]
+            ),
+            "no e-mail for the failing order",
+        )
+        sent = followups - broken
+        self.assertEqual(set(sent.mapped("state")), {"done"})
+        self.assertEqual(len(sent.mail_message_id), 9)
+        # The failing follow-up: rendered alone, marked failed, its e-mail discarded.
+        self.assertLessEqual(faulty, clean + 16, f"{faulty} queries against {clean} clean")

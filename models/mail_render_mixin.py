@@ -1,0 +1,53 @@
+import logging
+
+import psycopg2
+
+from odoo import api, models
+
+from .ir_qweb import QWEB_BATCH_CACHE_KEY
+
+_logger = logging.getLogger(__name__)
+
+
+class MailRenderMixin(models.AbstractModel):
+    _inherit = "mail.render.mixin"
+
+    @api.model
+    def _render_template(
+        self, template_src, model, res_ids, engine="inline_template", add_context=None, options=None
+    ):
+        """Within a batch of follow-up e-mails, one record that fails to render
+        costs that record, not the batch.
+
+        Odoo renders a template for all the records at once and raises on the
+        first error, so a batch of 200 e-mails with one broken record had to be
+        tried again one follow-up at a time (about twice the time and queries of
+        a clean run, measured by ``make bench``). Here, when a batch rendering
+        fails, its records are rendered again one by one (the compiled template
+        and the records' values are already in cache), the failing ones get an
+        empty result and their error is kept in the batch cache; the caller
+        discards their e-mails and marks their follow-ups failed. Database
+        errors still abort the batch (the transaction cannot go on).
+        """
+        cache = self.env.context.get(QWEB_BATCH_CACHE_KEY)
+        render = super()._render_template
+        args = (template_src, model)
+        kwargs = {"engine": engine, "add_context": add_context, "options": options}
+        if cache is None:
+            return render(*args, res_ids, **kwargs)
+        try:
+            return render(*args, res_ids, **kwargs)
+        except psycopg2.Error:
+            raise
+        except Exception:  # noqa: BLE001 - isolated record by record below
+            _logger.info("Rendering failed for a batch of %s; rendering one by one", model)
+        results = {}
+        for res_id in res_ids:
+            try:
+                results.update(render(*args, [res_id], **kwargs))
+            except psycopg2.Error:
+                raise
+            except Exception as error:  # noqa: BLE001 - reported on the follow-up
+                cache.render_errors.setdefault((model, res_id), error)
+                results[res_id] = ""
+        return results
