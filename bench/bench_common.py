@@ -1,0 +1,74 @@
+"""Shared by the benchmark scripts: measuring, making orders, ratios."""
+
+import time
+from contextlib import contextmanager
+
+
+class Bench:
+    def __init__(self, env, args):
+        self.env = env
+        self.cr = env.cr
+        self.args = args
+
+    @contextmanager
+    def measure(self, label, count):
+        """Wall time, queries and records/s of the block (flushed and committed)."""
+        env, cr = self.env, self.cr
+        env.flush_all()
+        env.invalidate_all()
+        queries = cr.sql_log_count
+        start = time.perf_counter()
+        figures = {}
+        yield figures
+        env.flush_all()
+        cr.commit()
+        elapsed = time.perf_counter() - start
+        figures.update(
+            label=label,
+            count=count,
+            seconds=elapsed,
+            queries=cr.sql_log_count - queries,
+            per_second=count / elapsed if elapsed else float("inf"),
+        )
+        print(
+            f"{label:<46} {count:>7} records  {elapsed:8.2f} s  "
+            f"{figures['queries']:>8} queries  {figures['per_second']:9.1f} records/s",
+            flush=True,
+        )
+
+    def create_orders(self, count, partner, product, user, **values):
+        """``count`` confirmed orders (setup, not measured: no chatter)."""
+        env, cr = self.env, self.cr
+        orders = env["sale.order"]
+        for start in range(0, count, 500):
+            chunk = (
+                env["sale.order"]
+                .with_context(tracking_disable=True)
+                .create(
+                    [
+                        {
+                            "partner_id": partner.id,
+                            "user_id": user.id,
+                            "order_line": [
+                                (0, 0, {"product_id": product.id, "product_uom_qty": 1})
+                            ],
+                            **values,
+                        }
+                        for _ in range(min(500, count - start))
+                    ]
+                )
+            )
+            chunk = chunk.with_env(env)
+            chunk.action_confirm()
+            env.flush_all()
+            cr.commit()
+            env.invalidate_all()
+            orders |= chunk
+        return orders
+
+
+def ratio(ours, theirs, label):
+    """Print how many times ``ours`` is faster than ``theirs``."""
+    value = ours["per_second"] / theirs["per_second"]
+    print(f"  {value:7.1f}x  {label}")
+    return value
