@@ -59,6 +59,10 @@ class Bench:
                 )
             )
             chunk = chunk.with_env(env)
+            # As when salespeople make their orders: they follow them (made
+            # here without the chatter, so subscribed by hand). Every tool
+            # measured then finds them followers, none pays for it.
+            chunk.message_subscribe(partner_ids=user.partner_id.ids)
             chunk.action_confirm()
             env.flush_all()
             cr.commit()

@@ -150,7 +150,8 @@ class ServiceFollowup(models.Model):
         with the reason (no e-mail address, nobody to assign...)."""
         skipped = self._skip_if_stopped()
         followups = self - skipped
-        reasons = {followup: followup._get_blocking_reason() for followup in followups}
+        memo = {}  # what many follow-ups of the batch share: their step, assignee
+        reasons = {followup: followup._get_blocking_reason(memo) for followup in followups}
         for followup, reason in reasons.items():
             if reason:
                 followup._mark_failed(reason)
@@ -218,9 +219,14 @@ class ServiceFollowup(models.Model):
             return self.env._("opted out of after-sales e-mails")
         return False
 
-    def _get_blocking_reason(self):
-        """Why this follow-up cannot be carried out now (False when it can)."""
+    def _get_blocking_reason(self, memo=None):
+        """Why this follow-up cannot be carried out now (False when it can).
+
+        :param dict memo: shared by the follow-ups of one batch, for the checks
+            that depend on their step and assignee only.
+        """
         self.ensure_one()
+        memo = {} if memo is None else memo
         step = self.step_id
         if self.order_id.state != "sale":
             return self.env._(
@@ -237,9 +243,14 @@ class ServiceFollowup(models.Model):
                 "The customer %(customer)s has no e-mail address.",
                 customer=self.partner_id.display_name,
             )
-        if error := step._get_model_error(used_only=True):
+        if ("model", step) not in memo:
+            memo["model", step] = step._get_model_error(used_only=True)
+        if error := memo["model", step]:
             return error
-        if step.create_activity and not step._is_valid_assignee(self.user_id, self.company_id):
+        key = ("assignee", step, self.user_id, self.company_id)
+        if key not in memo:
+            memo[key] = step._is_valid_assignee(self.user_id, self.company_id)
+        if step.create_activity and not memo[key]:
             assignment = step._determine_responsible(False, self.order_id)
             if assignment["error"]:
                 return assignment["error"]
@@ -289,7 +300,9 @@ class ServiceFollowup(models.Model):
         its activity instead. Nothing is e-mailed to a blacklisted address or a
         customer who opted out. A follow-up whose e-mail fails to render is
         marked failed, with nothing of it done; the others go on."""
-        mailable = self.filtered(lambda f: f._can_email_customer())
+        mailable = self.filtered(
+            lambda f: (f.step_id.send_mail or f.step_id.ask_rating) and f._can_email_customer()
+        )
         unrendered = (self & mailable)._send_step_mails()
         for followup, error in unrendered.items():
             followup._mark_failed(followup._get_failure_reason(error))
@@ -310,8 +323,8 @@ class ServiceFollowup(models.Model):
             .with_context(mail_activity_quick_update=True)
             .create([followup._prepare_activity_vals() for followup in with_activity])
         )
-        for followup, activity in zip(with_activity, activities, strict=True):
-            followup._workflow().activity_id = activity
+        for followup, activity in zip(with_activity._workflow(), activities, strict=True):
+            followup.activity_id = activity
         for template, followups in rating_by_mail.grouped(
             lambda f: f.step_id.rating_template_id
         ).items():
@@ -350,13 +363,13 @@ class ServiceFollowup(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
             discarded = mails.browse()
-            for followup, mail in zip(followups, mails, strict=True):
+            for followup, mail in zip(followups._workflow(), mails, strict=True):
                 error = batch_cache.render_errors.get((template.model, followup.order_id.id))
                 if error:
-                    unrendered[followup] = error
+                    unrendered[followup.with_env(self.env)] = error
                     discarded |= mail
                 else:
-                    followup._workflow().mail_message_id = mail.mail_message_id
+                    followup.mail_message_id = mail.mail_message_id
             # Never sent: the mail queue runs after this transaction.
             discarded.mail_message_id.unlink()
         return unrendered

@@ -1,0 +1,231 @@
+"""The read screens as a company's history grows (``make bench ARGS=--growth``):
+the *Customers* list, a customer's form, *My Follow-ups* and each report's
+monthly ``read_group``, measured at 1 000 orders and again at 100 000.
+
+How the data is made fast: 1 000 orders are made through the ORM (confirmed:
+their follow-ups, history entries and equipment as the module makes them,
+some carried out by the scheduled action), over 100 customers. Then every row
+of those customers, orders, lines, follow-ups, history entries and equipment
+is copied 99 times in SQL (``INSERT ... SELECT``, a statement a copy), each
+copy with ids shifted by a fixed offset and its references to the copied rows
+shifted alike, and its dates a week older per copy (their open follow-ups
+carried out): 100 000 orders of 10 000 customers over two years, with the
+same shape, the latest 1 000 still being worked on.
+"""
+
+import time
+
+from lxml import etree
+
+from odoo import fields
+
+COPIED_TABLES = [
+    "res_partner",
+    "sale_order",
+    "sale_order_line",
+    "service_equipment",
+    "service_followup",
+    "service_history",
+]
+
+
+def _base_data(bench):
+    env = bench.env
+    user = env.ref("base.user_admin")
+    call = env.ref("mail.mail_activity_data_call")
+    env["service.followup.plan"].search([]).active = False
+    env["service.followup.plan"].create(
+        {
+            "name": "Growth: calls",
+            "step_ids": [
+                (0, 0, {"name": "Welcome call", "activity_type_id": call.id, "delay_count": 0}),
+                (0, 0, {"name": "Satisfaction call", "activity_type_id": call.id}),
+            ],
+        }
+    )
+    product = env["product.product"].create({"name": "Growth Machine", "list_price": 100})
+    product.product_tmpl_id.write(
+        {"service_track_equipment": True, "service_maintenance_months": 12}
+    )
+    customers = env["res.partner"].create(
+        [{"name": f"Growth Customer {i}", "email": f"g{i}@example.com"} for i in range(100)]
+    )
+    orders = env["sale.order"]
+    for customer in customers:
+        orders |= bench.create_orders(10, customer, product, user)
+    env["service.followup"]._cron_process_due()
+    bench.cr.commit()
+    return customers, orders
+
+
+def _copy_rows(cr, copies):
+    """Copy the rows of COPIED_TABLES ``copies`` times, ids and references shifted."""
+    offsets, bases = {}, {}
+    for table in COPIED_TABLES:
+        cr.execute(f"SELECT coalesce(max(id), 0) + 1, array_agg(id) FROM {table}")  # noqa: S608
+        offsets[table], bases[table] = cr.fetchone()
+    # Only the customers are copied, not the company's own partners.
+    cr.execute("SELECT array_agg(DISTINCT partner_id) FROM sale_order")
+    bases["res_partner"] = cr.fetchone()[0]
+    for table in COPIED_TABLES:
+        cr.execute(
+            """SELECT a.attname, ref.relname, format_type(a.atttypid, NULL)
+                 FROM pg_attribute a
+                 LEFT JOIN pg_constraint c ON c.conrelid = a.attrelid AND c.contype = 'f'
+                      AND c.conkey = ARRAY[a.attnum]
+                 LEFT JOIN pg_class ref ON ref.oid = c.confrelid
+                WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                  AND a.attname != 'id'""",
+            [table],
+        )
+        columns, values = [], []
+        for column, referenced, column_type in cr.fetchall():
+            columns.append(f'"{column}"')
+            if column_type in ("date", "timestamp without time zone"):
+                # Each copy a week older: two years of history before the originals.
+                values.append(f"\"{column}\" - g * interval '7 days'")
+            elif referenced in offsets:
+                values.append(
+                    f'CASE WHEN "{column}" = ANY(%(base_{referenced})s) '
+                    f'THEN "{column}" + g * {offsets[referenced]} ELSE "{column}" END'
+                )
+            else:
+                values.append(f'"{column}"')
+        if table == "service_equipment":  # serial numbers are unique per product
+            values[columns.index('"serial_number"')] = "NULL"
+        if table == "service_followup":  # older history: carried out, its activity gone
+            values[columns.index('"state"')] = (
+                "CASE WHEN state IN ('planned', 'due') THEN 'done' ELSE state END"
+            )
+            values[columns.index('"activity_id"')] = "NULL"
+        params = {f"base_{name}": ids for name, ids in bases.items()}
+        start, rows = time.perf_counter(), 0
+        # A statement a copy, reading the original rows only (id below the
+        # offset: an index range, not the whole growing table).
+        for copy in range(1, copies + 1):
+            cr.execute(
+                f"""INSERT INTO {table} (id, {", ".join(columns)})
+                    SELECT id + g * {offsets[table]}, {", ".join(values)}
+                      FROM {table}, (SELECT {copy} AS g) AS copy
+                     WHERE id < {offsets[table]} AND id = ANY(%(base_{table})s)""",  # noqa: S608
+                params,
+            )
+            rows += cr.rowcount
+        print(f"  {table}: {rows} rows in {time.perf_counter() - start:.1f} s", flush=True)
+        cr.execute(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")  # noqa: S608
+    cr.execute("ANALYZE")
+
+
+def _spec(model, arch):
+    """The fields of a view as the web client asks for them."""
+    spec = {}
+    for node in etree.fromstring(arch).iter("field"):
+        if any(
+            parent.tag in ("list", "kanban", "form")
+            for parent in node.iterancestors()
+            if parent is not node.getroottree().getroot()
+        ):
+            continue  # a sub-view's field
+        name = node.get("name")
+        field = model._fields.get(name)
+        if not field:
+            continue
+        if field.type == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif field.type in ("one2many", "many2many"):
+            spec[name] = {"fields": {"display_name": {}}, "limit": 40}
+        else:
+            spec[name] = {}
+    return spec
+
+
+def _action(env, xmlid):
+    action = env["ir.actions.act_window"]._for_xml_id(xmlid)
+    domain = eval(action.get("domain") or "[]", {"uid": env.uid})  # noqa: S307 - our own actions
+    return action, domain
+
+
+def _screens(bench, customer):
+    env = bench.env
+    admin = env.ref("base.user_admin")
+    uenv = env(user=admin)
+    Partner = uenv["res.partner"]
+    _action_c, domain = _action(uenv, "sale_after_sales.res_partner_action_after_sales")
+    list_arch = Partner.get_views(
+        [(env.ref("sale_after_sales.res_partner_view_list_after_sales").id, "list")]
+    )["views"]["list"]["arch"]
+    form_arch = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
+    Followup = uenv["service.followup"]
+    followup_arch = Followup.get_views([(False, "list")])["views"]["list"]["arch"]
+    screens = {
+        "Customers list (80 rows)": lambda: Partner.web_search_read(
+            domain, _spec(Partner, list_arch), limit=80, count_limit=10001
+        ),
+        "customer form (Service tab)": lambda: Partner.browse(customer.id).web_read(
+            _spec(Partner, form_arch)
+        ),
+        "My Follow-ups (80 rows)": lambda: Followup.web_search_read(
+            # The action's default filters: mine, overdue or due today.
+            [
+                ("user_id", "=", admin.id),
+                ("planned_date", "<=", fields.Date.context_today(Followup)),
+                ("state", "in", ("planned", "due", "failed")),
+            ],
+            _spec(Followup, followup_arch),
+            limit=80,
+            count_limit=10001,
+        ),
+    }
+    for report in (
+        "service.followup.report",
+        "service.handover.report",
+        "service.satisfaction.report",
+        "service.equipment.report",
+        "service.case.report",
+    ):
+        Report = uenv[report]
+        date_field = next(
+            name
+            for name, field in Report._fields.items()
+            if field.type in ("date", "datetime")
+            and field.store
+            and name not in ("create_date", "write_date")
+        )
+        screens[f"{report} by month"] = lambda Report=Report, date_field=date_field: (
+            Report._read_group([], [f"{date_field}:month"], ["__count"])
+        )
+    figures = {}
+    for label, screen in screens.items():
+        screen()  # warm: views, caches
+        env.invalidate_all()
+        queries = env.cr.sql_log_count
+        start = time.perf_counter()
+        for _run in range(3):
+            env.invalidate_all()
+            screen()
+        figures[label] = ((time.perf_counter() - start) / 3, (env.cr.sql_log_count - queries) / 3)
+    return figures
+
+
+def growth(bench):
+    print("growth: making 1 000 orders through the ORM...", flush=True)
+    customers, orders = _base_data(bench)
+    small = _screens(bench, customers[0])
+    print("copying them to 100 000 orders in SQL...", flush=True)
+    start = time.perf_counter()
+    _copy_rows(bench.cr, 99)
+    bench.cr.commit()
+    bench.env.invalidate_all()
+    print(f"  done in {time.perf_counter() - start:.1f} s", flush=True)
+    count = bench.env["sale.order"].search_count([])
+    big = _screens(bench, customers[0])
+    print(f"\n{'screen':<40} {'1 000 orders':>22} {f'{count} orders':>24}  time ratio")
+    worst = 0
+    for label, (seconds, queries) in small.items():
+        big_seconds, big_queries = big[label]
+        worst = max(worst, big_seconds / seconds)
+        print(
+            f"{label:<40} {seconds * 1000:9.1f} ms {queries:5.0f} q  "
+            f"{big_seconds * 1000:11.1f} ms {big_queries:5.0f} q  {big_seconds / seconds:6.2f}x"
+        )
+    print(f"worst: {worst:.2f}x (goal: within 2x)")
