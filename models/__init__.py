@@ -27,3 +27,4 @@ from . import account_move
 from . import mail_activity
 from . import ir_qweb
 from . import mail_render_mixin
+from . import mail_mail

@@ -6,10 +6,12 @@ QWEB_BATCH_CACHE_KEY = "sale_after_sales_qweb_batch_cache"
 
 
 class QwebBatchCache(dict):
-    """Compiled templates of one batch of follow-ups, and the records whose
+    """Compiled templates of one batch of follow-ups; the records whose
     rendering failed (``render_errors``: {(model, res_id): exception}, see
-    ``mail.render.mixin._render_template``). Compared and hashed by identity: it
-    travels in the context, which environments compare."""
+    ``mail.render.mixin._render_template``); the bodies wrapped in the e-mail
+    layout (``layout_bodies``: {wrapped: body}, see ``mail.mail.create``).
+    Compared and hashed by identity: it travels in the context, which
+    environments compare."""
 
     __hash__ = object.__hash__
     __eq__ = object.__eq__
@@ -17,6 +19,7 @@ class QwebBatchCache(dict):
     def __init__(self):
         super().__init__()
         self.render_errors = {}
+        self.layout_bodies = {}
 
 
 class IrQweb(models.AbstractModel):

@@ -51,3 +51,15 @@ class MailRenderMixin(models.AbstractModel):
                 cache.render_errors.setdefault((model, res_id), error)
                 results[res_id] = ""
         return results
+
+    @api.model
+    def _render_encapsulate(self, layout_xmlid, html, add_context=None, context_record=None):
+        """Within a batch of follow-up e-mails, remember each body wrapped in
+        the layout, so that its message keeps the body alone (``mail.mail``)."""
+        wrapped = super()._render_encapsulate(
+            layout_xmlid, html, add_context=add_context, context_record=context_record
+        )
+        cache = self.env.context.get(QWEB_BATCH_CACHE_KEY)
+        if cache is not None:
+            cache.layout_bodies[wrapped] = html
+        return wrapped
