@@ -74,5 +74,5 @@ class Bench:
 def ratio(ours, theirs, label):
     """Print how many times ``ours`` is faster than ``theirs``."""
     value = ours["per_second"] / theirs["per_second"]
-    print(f"  {value:7.1f}x  {label}")
+    print(f"  {value:7.2f}x  {label}")
     return value
