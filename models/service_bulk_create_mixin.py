@@ -24,10 +24,11 @@ class ServiceBulkCreateMixin(models.AbstractModel):
 
         What stays the ORM's: every stored value is computed by the model's own
         defaults, compute methods and related fields, on new records in memory
-        (batched: the records they read are prefetched together); access and
-        Python constraints are checked; the created records are put in cache and
-        the one2many fields that list them are invalidated; dependent computed
-        fields are marked to recompute. Only the INSERT is written by hand.
+        (batched: the records they read are prefetched together); access,
+        Python constraints and companies (``check_company``) are checked; the
+        created records are put in cache and the one2many fields that list them
+        are invalidated; dependent computed fields are marked to recompute. Only
+        the INSERT is written by hand.
 
         Meant for the module's system records, created without a creation
         message, followers or tracking (see ``sale.order._get_system_model``):
@@ -85,4 +86,6 @@ class ServiceBulkCreateMixin(models.AbstractModel):
         with self.env.protecting([self._fields[name] for name in names], records):
             records.modified(names, create=True)
         records._validate_fields(names)
+        if self._check_company_auto:
+            records._check_company(names)
         return records

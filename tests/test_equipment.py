@@ -303,6 +303,27 @@ class TestEquipment(AfterSalesCommon):
         batch[0]._action_cancel()
         self.assertFalse(batch[0].equipment_ids, "nothing referred to them: removed")
 
+    def test_bulk_creation_checks_access_and_companies(self):
+        vals = {
+            "product_id": self.product_machine.id,
+            "partner_id": self.customer.id,
+            "company_id": self.env.company.id,
+        }
+        Equipment = self.env["service.equipment"]
+        portal = new_test_user(self.env, login="saa_bulk_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            Equipment.with_user(portal)._create_in_one_statement([vals])
+        foreign = self.env["product.product"].create(
+            {"name": "Other Company Machine", "company_id": self.other_company.id}
+        )
+        with self.assertRaisesText(UserError, "no company crossover is allowed"):
+            Equipment._create_in_one_statement([vals, {**vals, "product_id": foreign.id}])
+        self.assertFalse(Equipment.search([("product_id", "=", foreign.id)]), "nothing kept")
+        piece = Equipment._create_in_one_statement([vals])
+        self.assertEqual(piece.name, self.product_machine.name, "computed as create() would")
+        self.assertEqual(piece.state, "in_service", "defaults applied")
+        self.assertEqual(piece.create_uid, self.env.user)
+
     @freeze_time("2026-11-20 10:00:00")
     def test_a_batch_of_maintenance_reminders_rolls_every_piece_forward(self):
         self._maintenance_plan(delay_count=0)
