@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 
 class ServiceBulkCreateMixin(models.AbstractModel):
@@ -43,7 +43,11 @@ class ServiceBulkCreateMixin(models.AbstractModel):
             for field in self._fields.values()
             if field.store and field.column_type and field.name != "id"
         ]
-        defaults = self.default_get([field.name for field in columns])
+        # The fields' own defaults, not the caller's ``default_*`` keys (a form's
+        # context): these are system records.
+        defaults = self.with_context(clean_context(self.env.context)).default_get(
+            [field.name for field in columns]
+        )
         news = self.browse(
             [self.new({**defaults, **vals}).id for vals in vals_list]
         )  # one recordset: computes read what they need for all records at once

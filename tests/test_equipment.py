@@ -319,7 +319,11 @@ class TestEquipment(AfterSalesCommon):
         with self.assertRaisesText(UserError, "no company crossover is allowed"):
             Equipment._create_in_one_statement([vals, {**vals, "product_id": foreign.id}])
         self.assertFalse(Equipment.search([("product_id", "=", foreign.id)]), "nothing kept")
-        piece = Equipment._create_in_one_statement([vals])
+        # A form's default for another model's field is not taken for a system record.
+        piece = Equipment.with_context(
+            default_partner_id=self.other_customer.id, default_state="retired"
+        )._create_in_one_statement([vals])
+        self.assertEqual(piece.partner_id, self.customer)
         self.assertEqual(piece.name, self.product_machine.name, "computed as create() would")
         self.assertEqual(piece.state, "in_service", "defaults applied")
         self.assertEqual(piece.create_uid, self.env.user)
