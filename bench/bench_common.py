@@ -36,8 +36,9 @@ class Bench:
             flush=True,
         )
 
-    def create_orders(self, count, partner, product, user, **values):
-        """``count`` confirmed orders (setup, not measured: no chatter)."""
+    def create_orders(self, count, partner, product, user, quantity=1, **values):
+        """``count`` confirmed orders of ``quantity`` ``product`` (setup, not
+        measured: no chatter)."""
         env, cr = self.env, self.cr
         orders = env["sale.order"]
         for start in range(0, count, 500):
@@ -50,7 +51,7 @@ class Bench:
                             "partner_id": partner.id,
                             "user_id": user.id,
                             "order_line": [
-                                (0, 0, {"product_id": product.id, "product_uom_qty": 1})
+                                (0, 0, {"product_id": product.id, "product_uom_qty": quantity})
                             ],
                             **values,
                         }

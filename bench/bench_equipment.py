@@ -16,25 +16,8 @@ def equipment(bench, partner, user):
     Followup = env["service.followup"]
     pieces_count = args.equipment_pieces
     product = env["product.product"].create({"name": "Bench Machine", "list_price": 100})
-    orders = env["sale.order"]
-    for start in range(0, pieces_count // 5, 500):
-        chunk = (
-            env["sale.order"]
-            .with_context(tracking_disable=True)
-            .create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "user_id": user.id,
-                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 5})],
-                    }
-                    for _ in range(min(500, pieces_count // 5 - start))
-                ]
-            )
-        )
-        chunk.action_confirm()  # not tracked yet: no equipment
-        cr.commit()
-        orders |= chunk
+    # Confirmed while the product is not tracked yet: no equipment.
+    orders = bench.create_orders(pieces_count // 5, partner, product, user, quantity=5)
     product.product_tmpl_id.write(
         {
             "service_track_equipment": True,

@@ -37,13 +37,16 @@ class ServiceFollowup(models.Model):
     # What the follow-up is about and how it went: written by the scheduled
     # action and the follow-up's actions only (service.workflow.mixin). Users
     # change the name, the date and the assignee of an open follow-up.
-    _workflow_fields = (
+    _workflow_create_fields = (
         "order_id",
         "plan_id",
         "step_id",
         "trigger",
         "equipment_id",
         "equipment_due_date",
+    )
+    _workflow_fields = (
+        *_workflow_create_fields,
         "state",
         "activity_id",
         "mail_message_id",
@@ -58,14 +61,6 @@ class ServiceFollowup(models.Model):
         "rating_reminded_date",
         "answer_state",
         "case_id",
-    )
-    _workflow_create_fields = (
-        "order_id",
-        "plan_id",
-        "step_id",
-        "trigger",
-        "equipment_id",
-        "equipment_due_date",
     )
 
     name = fields.Char(

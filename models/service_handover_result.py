@@ -12,8 +12,14 @@ class ServiceHandoverResult(models.Model):
     _order = "sequence, id"
 
     # Results are computed by the checks and ticked by action_tick only.
-    _workflow_fields = ("order_id", "check_id", "state", "reason", "checked_by_id", "checked_date")
     _workflow_create_fields = ("order_id", "check_id")
+    _workflow_fields = (
+        *_workflow_create_fields,
+        "state",
+        "reason",
+        "checked_by_id",
+        "checked_date",
+    )
 
     order_id = fields.Many2one(
         "sale.order", string="Sales Order", required=True, index=True, ondelete="cascade"

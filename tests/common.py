@@ -129,6 +129,28 @@ class AfterSalesCommon(TransactionCase):
             }
         )
 
+    @classmethod
+    def _create_shipping_note_plan(cls):
+        """A plan whose e-mail renders for customers with a country and fails
+        for the others. (The template is checked on save against the latest
+        order: one with a country.)"""
+        cls._create_order(cls.customer, [(cls.product_kit, 1)], date_order="2030-01-01")
+        country = "<t t-out='object.partner_id.country_id.name.upper()'/>"
+        template = cls.env.ref("sale_after_sales.mail_template_followup_thank_you").copy(
+            {"name": "Shipping note", "body_html": f"<p>Shipping to {country}</p>"}
+        )
+        return cls._create_plan(
+            "Shipping",
+            [
+                {
+                    "name": "Shipping tips",
+                    "create_activity": False,
+                    "send_mail": True,
+                    "mail_template_id": template.id,
+                }
+            ],
+        )
+
     @contextmanager
     def assertRaisesText(self, exception, text):
         """``assertRaises`` (which rolls back what failed, unlike

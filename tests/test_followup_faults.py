@@ -17,7 +17,6 @@ class TestFollowupFaults(AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
-        cls.thank_you = cls.env.ref("sale_after_sales.mail_template_followup_thank_you")
         cls.call = cls.env.ref("mail.mail_activity_data_call")
         cls.partner_template = cls.env["mail.template"].create(
             {
@@ -189,24 +188,7 @@ class TestFollowupFaults(AfterSalesCommon):
 
     @freeze_time("2026-11-20 10:00:00")
     def test_render_failure_names_step_template_and_cause(self):
-        # Renders for customers with a country, fails for the others. (The
-        # template is checked on save against the latest order: one with a country.)
-        self._create_order(self.customer, [(self.product_kit, 1)], date_order="2030-01-01")
-        country = "<t t-out='object.partner_id.country_id.name.upper()'/>"
-        broken = self.thank_you.copy(
-            {"name": "Shipping note", "body_html": f"<p>Shipping to {country}</p>"}
-        )
-        self._create_plan(
-            "Shipping",
-            [
-                {
-                    "name": "Shipping tips",
-                    "create_activity": False,
-                    "send_mail": True,
-                    "mail_template_id": broken.id,
-                }
-            ],
-        )
+        self._create_shipping_note_plan()
         order = self._create_order(self.other_customer, [(self.product_machine, 1)], confirm=True)
         self._run_followup_cron()
         followup = self._followup(order, "Shipping tips")

@@ -129,24 +129,7 @@ class TestFollowupPerformance(AfterSalesCommon):
     @freeze_time("2026-11-20 10:00:00")
     def test_one_email_failing_to_render_costs_one_followup(self):
         self.env["service.followup.plan"].search([]).active = False
-        # Renders for customers with a country, fails for the others. (The
-        # template is checked on save against the latest order: one with a country.)
-        self._create_order(self.customer, [(self.product_machine, 1)], date_order="2030-01-01")
-        country = "<t t-out='object.partner_id.country_id.name.upper()'/>"
-        template = self.env.ref("sale_after_sales.mail_template_followup_thank_you").copy(
-            {"name": "Shipping note", "body_html": f"<p>Shipping to {country}</p>"}
-        )
-        self._create_plan(
-            "Shipping",
-            [
-                {
-                    "name": "Shipping tips",
-                    "create_activity": False,
-                    "send_mail": True,
-                    "mail_template_id": template.id,
-                }
-            ],
-        )
+        self._create_shipping_note_plan()
         belgium = self.env.ref("base.be")
 
         def due(countries):
