@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from .sale_order_handover import OPEN_HANDOVER_STATES
@@ -112,6 +113,17 @@ class ResPartner(models.Model):
     )
     # Every entry of the customer's company (the customers who bought have a Sale entry).
     service_entry_ids = fields.One2many("service.history", "commercial_partner_id")
+    service_customer_company_ids = fields.Many2many(
+        "res.company",
+        "res_partner_service_customer_company_rel",
+        "partner_id",
+        "company_id",
+        string="Customer of",
+        compute="_compute_service_customer_company_ids",
+        store=True,
+        help="The companies the customer bought from (a Sale entry in his service "
+        "history): After-Sales > Customers lists him there.",
+    )
 
     def _compute_service_overview(self):
         """Grouped reads for the whole set of customers, one per figure."""
@@ -196,6 +208,22 @@ class ResPartner(models.Model):
             partner.service_equipment_count, partner.service_next_maintenance_date = equipment.get(
                 entity, (0, False)
             )
+
+    @api.depends("service_entry_ids.type_id.code", "service_entry_ids.company_id")
+    def _compute_service_customer_company_ids(self):
+        """Stored, so that the Customers list counts its customers in an index
+        instead of going through the whole service history: it is recomputed
+        when an entry is logged, and written only when a company is new."""
+        partners = self.filtered("id")
+        companies = defaultdict(list)
+        for partner, company in self.env["service.history"]._read_group(
+            [("commercial_partner_id", "in", partners.ids), ("type_id.code", "=", "sale")],
+            ["commercial_partner_id", "company_id"],
+        ):
+            if company:
+                companies[partner.id].append(company.id)
+        for partner in self:
+            partner.service_customer_company_ids = companies.get(partner.id, [])
 
     def _compute_service_history_count(self):
         counts = dict(
@@ -288,11 +316,41 @@ class ResPartner(models.Model):
             ("product_id", "!=", False),
         ]
 
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # Odoo flushes what a search reads from the records' own table, not a
+        # many2many's table: the customers' companies logged in this very
+        # transaction (an order just confirmed) must be written first.
+        domain = Domain(domain)
+        if any(
+            leaf.field_expr.partition(".")[0] == "service_customer_company_ids"
+            for leaf in domain.iter_conditions()
+        ):
+            self.flush_model(["service_customer_company_ids"])
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_service_customer_vals(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_service_customer_vals([vals])
         result = super().write(vals)
         if HANDOVER_PARTNER_FIELDS & vals.keys():
             self._refresh_handover_checks()
         return result
+
+    def _check_service_customer_vals(self, vals_list):
+        """Which companies a customer bought from follows his Sale entries:
+        nobody sets it by hand (it decides who appears in the Customers list)."""
+        if not self.env.su and any("service_customer_company_ids" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "Which companies a customer bought from follows his service history: "
+                    "log or delete a Sale entry instead of setting it."
+                )
+            )
 
     def _refresh_handover_checks(self):
         """The handover checks of the orders of these customers (or delivered

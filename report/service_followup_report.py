@@ -91,8 +91,11 @@ class ServiceFollowupReport(models.Model):
         )
 
     def _from(self):
+        # A follow-up always has its order: LEFT JOIN is the same rows, and lets
+        # PostgreSQL drop the join when no order column is read (a count by
+        # month reads this month's follow-ups only, not every order).
         return SQL(
-            "service_followup AS followup JOIN sale_order ON sale_order.id = followup.order_id"
+            "service_followup AS followup LEFT JOIN sale_order ON sale_order.id = followup.order_id"
         )
 
     def _where(self):

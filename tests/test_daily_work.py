@@ -1,10 +1,11 @@
-import ast
 from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
 
@@ -90,15 +91,64 @@ class TestDailyWork(AfterSalesCommon):
         theirs = self._create_order(
             self.other_customer, [(self.product_kit, 1)], user=self.other_salesman, confirm=True
         )
-        action = self.env.ref("sale_after_sales.res_partner_action_after_sales")
-        domain = ast.literal_eval(action.domain)
-        customers = self.env["res.partner"].with_user(self.salesman).search(domain)
+        customers = self._customers_list(self.salesman)
         self.assertIn(mine.partner_id, customers)
         self.assertIn(theirs.partner_id, customers, "as in Service History")
         history = self.env["service.history"].with_user(self.salesman).search([])
         self.assertIn(theirs.partner_id, history.commercial_partner_id)
         overview = theirs.partner_id.with_user(self.salesman)
         self.assertEqual(overview.service_salesperson_id, self.other_salesman)
+
+    def _customers_list(self, user, companies=None):
+        """The customers After-Sales > Customers lists for ``user`` working in
+        ``companies`` (the company switcher's selection)."""
+        action = self.env.ref("sale_after_sales.res_partner_action_after_sales")
+        companies = companies or user.company_id
+        domain = safe_eval(action.domain, {"allowed_company_ids": companies.ids})
+        return self.env["res.partner"].with_user(user).with_company(companies[0]).search(domain)
+
+    def test_customers_list_follows_the_sale_entries_and_the_companies(self):
+        shared_customer = self.env["res.partner"].create({"name": "Shared Customer"})
+        self.assertNotIn(shared_customer, self._customers_list(self.service_admin))
+        self._create_history(shared_customer)  # a repair is not a purchase
+        self.assertNotIn(shared_customer, self._customers_list(self.service_admin))
+        # He buys from the other company only: listed there, not here.
+        order = self._create_order(
+            shared_customer,
+            [(self.product_kit, 1)],
+            user=self.other_company_user,
+            company_id=self.other_company.id,
+        )
+        order.with_user(self.other_company_user).with_company(self.other_company).action_confirm()
+        self.assertNotIn(shared_customer, self._customers_list(self.service_admin))
+        self.assertIn(shared_customer, self._customers_list(self.other_company_user))
+        self.assertEqual(shared_customer.service_customer_company_ids, self.other_company)
+        # His contact buys here too: the company row is listed, not the contact.
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": shared_customer.id})
+        self._create_order(contact, [(self.product_kit, 1)], confirm=True)
+        customers = self._customers_list(self.service_admin)
+        self.assertIn(shared_customer, customers)
+        self.assertNotIn(contact, customers)
+        # The Sale entry deleted (logged by mistake): no longer a customer here.
+        sale_entry = self.env["service.history"].search(
+            [("partner_id", "=", contact.id), ("type_id", "=", self.sale_type.id)]
+        )
+        sale_entry.unlink()
+        self.assertNotIn(shared_customer, self._customers_list(self.service_admin))
+        self.assertEqual(shared_customer.service_customer_company_ids, self.other_company)
+
+    def test_customers_list_cannot_be_set_by_hand(self):
+        """Nobody sets the stored companies by hand: it follows the history."""
+        self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
+        with self.assertRaisesText(AccessError, "log or delete a Sale entry"):
+            self.other_customer.with_user(self.salesman).write(
+                {"service_customer_company_ids": [Command.set(self.company.ids)]}
+            )
+        with self.assertRaisesText(AccessError, "log or delete a Sale entry"):
+            self.env["res.partner"].with_user(self.salesman).create(
+                {"name": "Sneaky", "service_customer_company_ids": [Command.set(self.company.ids)]}
+            )
+        self.assertNotIn(self.other_customer, self._customers_list(self.salesman))
 
     def test_satisfaction_stars_round_the_average(self):
         self._create_history(self.customer, satisfaction="4")
