@@ -1,5 +1,6 @@
-"""`make test-upgrade`, after the upgrade: the renamed fields kept their values, and the
-upgraded module works (a handover and the follow-up scheduled action)."""
+"""`make test-upgrade`, after the upgrade: the renamed fields kept their values, the
+customers who bought are listed, and the upgraded module works (a handover and the
+follow-up scheduled action)."""
 
 import sys
 
@@ -26,6 +27,12 @@ if (shipped.delay_count, shipped.responsible_type) != (365, "service_responsible
 handed = env["sale.order"].search_count([("handed_over_by_id", "!=", False)])
 if not handed:
     problems.append("no order says who handed it over any more")
+# The customers who bought before the upgrade are in the Customers list (a
+# stored field computed when the module is upgraded).
+bought = env["service.history"].search([("type_id.code", "=", "sale")]).commercial_partner_id
+listed = env["res.partner"].search([("service_customer_company_ids", "!=", False)])
+if not bought or bought != listed:
+    problems.append(f"{len(bought)} customers bought, {len(listed)} in the Customers list")
 # The upgraded module works.
 order = env["sale.order"].search(
     [("state", "=", "sale"), ("handover_state", "=", "not_started")], limit=1
@@ -34,4 +41,7 @@ order.action_start_handover()
 env["service.followup"]._cron_process_due(batch_size=200)
 if problems:
     sys.exit("FAILED: " + "; ".join(problems))
-print(f"upgrade check: steps carried over, {handed} orders keep who handed them over")
+print(
+    f"upgrade check: steps carried over, {handed} orders keep who handed them over, "
+    f"{len(listed)} customers listed"
+)
