@@ -158,6 +158,20 @@ class TestTours(HttpCase, AfterSalesCommon):
         self.assertEqual(entry.satisfaction, "4")
         self.assertIn("descaling", entry.outcome or f"feedback={followup.feedback!r}")
 
+    def test_customers_list_in_the_web_client(self):
+        """The Customers menu evaluates its domain in the browser (the company
+        switcher's companies): the customer who bought is listed, the one who
+        only asked is not."""
+        buyer, _window_shopper = self.env["res.partner"].create(
+            [{"name": "Tour Buyer Ltd", "is_company": True}, {"name": "Tour Window Shopper"}]
+        )
+        self._create_order(buyer, [(self.product, 1)], confirm=True)
+        self.start_tour(
+            "/odoo/action-sale_after_sales.res_partner_action_after_sales",
+            "sale_after_sales_customers_tour",
+            login=self.service_user.login,
+        )
+
     def test_service_user_logs_a_maintenance_on_a_piece_of_equipment(self):
         self.product.product_tmpl_id.write(
             {"service_track_equipment": True, "service_maintenance_months": 12}

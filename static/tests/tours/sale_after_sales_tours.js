@@ -329,3 +329,27 @@ registry.category("web_tour.tours").add("sale_after_sales_resolve_case_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sale_after_sales_customers_tour", {
+    steps: () => [
+        {
+            content: "The customer who bought is in After-Sales > Customers",
+            trigger: ".o_kanban_view .o_kanban_record:contains(Tour Buyer Ltd)",
+        },
+        {
+            content: "The customer who bought nothing is not",
+            trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains(Tour Window Shopper)))",
+        },
+        {
+            content: "The list shows the same customers",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains(Tour Buyer Ltd)",
+        },
+        {
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Tour Window Shopper)))",
+        },
+    ],
+});
