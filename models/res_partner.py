@@ -211,9 +211,9 @@ class ResPartner(models.Model):
 
     @api.depends("service_entry_ids.type_id.code", "service_entry_ids.company_id")
     def _compute_service_customer_company_ids(self):
-        """Stored, so that the Customers list counts its customers in an index
-        instead of going through the whole service history: it is recomputed
-        when an entry is logged, and written only when a company is new."""
+        """Stored, so that the Customers list finds its customers in a small
+        table instead of going through the whole service history: recomputed
+        when an entry is logged, moved or deleted, written only when it changes."""
         partners = self.filtered("id")
         companies = defaultdict(list)
         for partner, company in self.env["service.history"]._read_group(
