@@ -9,7 +9,8 @@ the activity plan launched from the *Schedule activity* wizard.
 
 Then, each with its option: the handover checks on many orders; the e-mail
 step against the automation rule sending the same template, and one render
-error among the e-mails (bench_email.py); the equipment (bench_equipment.py);
+error among the e-mails (bench_email.py); the rating requests, answers,
+reminders and closes (bench_rating.py); the equipment (bench_equipment.py);
 several processes sharing the due follow-ups (bench_concurrency.py); the read
 screens at 1 000 and 100 000 orders (``--growth``, bench_growth.py).
 
@@ -27,6 +28,7 @@ from bench_email import email_step
 from bench_equipment import equipment
 from bench_handover import handover_checks
 from bench_peers import activity_plan_wizard, automation_rule_activities
+from bench_rating import rating
 
 parser = argparse.ArgumentParser(prog="bench/run")
 parser.add_argument("--count", type=int, default=2_000, help="orders (default 2000)")
@@ -45,6 +47,12 @@ parser.add_argument(
     type=int,
     default=1000,
     help="orders whose thank-you e-mail step is measured (default 1000, 0: skip)",
+)
+parser.add_argument(
+    "--rating-orders",
+    type=int,
+    default=1000,
+    help="orders whose rating is asked, answered, reminded and closed (default 1000, 0: skip)",
 )
 parser.add_argument(
     "--equipment-pieces",
@@ -130,6 +138,8 @@ def main():
         handover_checks(bench, orders[: args.handover_orders])
     if args.email_orders:
         email_step(bench, partner, product, user, ours)
+    if args.rating_orders:
+        rating(bench, partner, product, user)
     if args.equipment_pieces:
         equipment(bench, partner, user)
     if args.concurrency_check:

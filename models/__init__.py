@@ -8,6 +8,7 @@ from . import service_followup_plan
 from . import service_followup
 from . import service_followup_execution
 from . import service_followup_rating
+from . import service_followup_mail
 from . import service_equipment
 from . import service_handover_check
 from . import service_handover_result

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, models
 
 from .ir_qweb import QWEB_BATCH_CACHE_KEY
@@ -10,7 +12,8 @@ class MailMail(models.Model):
     def create(self, vals_list):
         """Within a batch of follow-up e-mails, the message logged on the order
         keeps the body the template rendered; the e-mail sent keeps it wrapped in
-        the layout (``body_html``), unchanged.
+        the layout (``body_html``), unchanged. The customer's reply goes to the
+        document's thread, as with Odoo's notifications (rating requests).
 
         ``mail.template.send_mail_batch`` logs the whole layout as the message,
         which Odoo then sanitizes for every e-mail: two fifths of the time of an
@@ -19,9 +22,35 @@ class MailMail(models.Model):
         does the same as here: the body as the message, the layout in the e-mail.
         """
         cache = self.env.context.get(QWEB_BATCH_CACHE_KEY)
-        if cache is not None and cache.layout_bodies:
+        if cache is not None:
             for vals in vals_list:
                 body = cache.layout_bodies.get(vals.get("body"))
                 if body is not None:
                     vals["body"] = body
+            self._set_thread_reply_to(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _set_thread_reply_to(self, vals_list):
+        """The reply-to of e-mails whose template gives none: the document's
+        alias or the company's catchall, else the sender (Odoo's
+        ``_notify_get_reply_to``), computed for the batch at once."""
+        per_model = defaultdict(list)
+        for vals in vals_list:
+            if not vals.get("reply_to") and vals.get("model") and vals.get("res_id"):
+                per_model[vals["model"]].append(vals)
+        for model, model_vals in per_model.items():
+            by_record = {vals["res_id"]: vals for vals in model_vals}
+            reply_to = (
+                self.env[model]
+                .browse(by_record)
+                .sudo()
+                ._notify_get_reply_to_batch(
+                    defaults={res_id: vals.get("email_from") for res_id, vals in by_record.items()},
+                    author_ids={
+                        res_id: vals.get("author_id") for res_id, vals in by_record.items()
+                    },
+                )
+            )
+            for vals in model_vals:
+                vals["reply_to"] = reply_to[vals["res_id"]]

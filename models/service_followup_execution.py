@@ -14,8 +14,6 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_qweb import QWebError
 
-from .ir_qweb import QWEB_BATCH_CACHE_KEY, QwebBatchCache
-
 _logger = logging.getLogger(__name__)
 
 
@@ -86,7 +84,13 @@ class ServiceFollowup(models.Model):
         """Lock and return up to ``limit`` due follow-ups that no other
         transaction holds (``FOR UPDATE SKIP LOCKED``): two runs at the same
         time never carry out the same follow-up."""
-        query = self._search(self._get_due_domain(), order="planned_date, id", limit=limit)
+        return self._lock_batch(self._get_due_domain(), limit)
+
+    @api.model
+    def _lock_batch(self, domain, limit):
+        """Lock and return up to ``limit`` follow-ups of ``domain`` that no
+        other transaction holds, oldest first."""
+        query = self._search(domain, order="planned_date, id", limit=limit)
         sql = SQL("%s FOR UPDATE SKIP LOCKED", query.select())
         for _attempt in range(LOCK_ATTEMPTS):
             try:
@@ -121,7 +125,7 @@ class ServiceFollowup(models.Model):
             batch._process()
             if not IrCron._commit_progress(len(batch)):
                 return  # out of time: the cron is called again for the rest
-        self._process_rating_waits()
+        self._process_rating_waits(batch_size)
 
     def _process(self):
         """Carry out these due follow-ups: activities and e-mails.
@@ -257,12 +261,16 @@ class ServiceFollowup(models.Model):
             self.user_id = assignment["responsible"]
         return False
 
-    def _get_failure_reason(self, error):
+    def _get_failure_reason(self, error, template=None):
         """What an administrator reads when this follow-up could not be carried
-        out because of ``error``: the step, its template and the cause, not the
-        template's source."""
+        out because of ``error``: the step, its template (``template``, else the
+        step's e-mail or rating template) and the cause, not the template's
+        source."""
         self.ensure_one()
         step = self.step_id
+        template = template or (
+            step.mail_template_id if step.send_mail else step.ask_rating and step.rating_template_id
+        )
         cause = error
         while cause.__cause__ is not None:
             cause = cause.__cause__
@@ -273,14 +281,14 @@ class ServiceFollowup(models.Model):
         rendering = isinstance(cause, QWebError) or (
             isinstance(error, UserError) and error.__cause__ is not None
         )
-        if step.send_mail and rendering:
+        if template and rendering:
             return self.env._(
                 "Step '%(step)s' of plan '%(plan)s': the e-mail template '%(template)s' could "
                 "not be filled in for %(order)s: %(error)s. Correct the template (Settings → "
                 "Technical → E-mail Templates), then retry the follow-up.",
                 step=step.name,
                 plan=self.plan_id.name,
-                template=step.mail_template_id.name,
+                template=template.name,
                 order=self.order_id.name,
                 error=detail,
             )
@@ -304,11 +312,17 @@ class ServiceFollowup(models.Model):
             lambda f: (f.step_id.send_mail or f.step_id.ask_rating) and f._can_email_customer()
         )
         unrendered = (self & mailable)._send_step_mails()
+        rating = self.filtered(lambda f: f.step_id.ask_rating and not f.rating_requested_date)
+        rating_by_mail = (rating & mailable) - self.browse(f.id for f in unrendered)
+        unrendered_ratings = rating_by_mail._send_rating_requests()
         for followup, error in unrendered.items():
             followup._mark_failed(followup._get_failure_reason(error))
-        executed = self - self.browse(followup.id for followup in unrendered)
-        rating = executed.filtered(lambda f: f.step_id.ask_rating and not f.rating_requested_date)
-        rating_by_mail = rating & mailable
+        for followup, error in unrendered_ratings.items():
+            template = followup.step_id.rating_template_id
+            followup._mark_failed(followup._get_failure_reason(error, template=template))
+        failed = self.browse(f.id for f in (*unrendered, *unrendered_ratings))
+        executed = self - failed
+        rating_by_mail -= failed
         with_activity = executed.filtered(
             lambda f: (
                 f.step_id.create_activity
@@ -325,13 +339,6 @@ class ServiceFollowup(models.Model):
         )
         for followup, activity in zip(with_activity._workflow(), activities, strict=True):
             followup.activity_id = activity
-        for template, followups in rating_by_mail.grouped(
-            lambda f: f.step_id.rating_template_id
-        ).items():
-            for followup in followups:
-                followup.rating_send_request(
-                    template, lang=followup.partner_id.lang, force_send=False
-                )
         rating_by_mail._workflow().write(
             {"rating_requested_date": fields.Datetime.now(), "answer_state": "waiting"}
         )
@@ -344,35 +351,6 @@ class ServiceFollowup(models.Model):
         )
         (executed - done)._workflow().write({"state": "due", "retry_date": False})
         executed._increment_attempts()
-
-    def _send_step_mails(self):
-        """Send the step e-mails of these (mailable) follow-ups, a batch per
-        template, each template compiled once for the batch (``ir.qweb``).
-
-        :return: {follow-up: exception} of those whose e-mail failed to render
-            (``mail.render.mixin._render_template``); their e-mails are
-            discarded before anything is sent.
-        """
-        unrendered = {}
-        batch_cache = QwebBatchCache()
-        with_mail = self.filtered(lambda f: f.step_id.send_mail and not f.mail_message_id)
-        for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
-            batch_cache.render_errors.clear()
-            mails = template.with_context(**{QWEB_BATCH_CACHE_KEY: batch_cache}).send_mail_batch(
-                [followup.order_id.id for followup in followups],
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-            discarded = mails.browse()
-            for followup, mail in zip(followups._workflow(), mails, strict=True):
-                error = batch_cache.render_errors.get((template.model, followup.order_id.id))
-                if error:
-                    unrendered[followup.with_env(self.env)] = error
-                    discarded |= mail
-                else:
-                    followup.mail_message_id = mail.mail_message_id
-            # Never sent: the mail queue runs after this transaction.
-            discarded.mail_message_id.unlink()
-        return unrendered
 
     def _increment_attempts(self):
         for attempts, followups in self.grouped("attempt_count").items():

@@ -1,12 +1,16 @@
 """The customer's voice on follow-ups: his rating from the e-mail, the wait
 for it, and the complaint case a low score opens."""
 
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import plaintext2html
 
 from .service_followup import OPEN_STATES
+
+_logger = logging.getLogger(__name__)
 
 
 class ServiceFollowup(models.Model):
@@ -95,23 +99,68 @@ class ServiceFollowup(models.Model):
         followup._close(feedback=feedback, satisfaction=satisfaction, by_customer=True)
 
     @api.model
-    def _process_rating_waits(self):
-        """Remind the customers who did not answer a rating request (once), and
-        close as "no answer" the follow-ups whose wait is over."""
+    def _get_rating_wait_domain(self):
+        """The follow-ups waiting for the customer's rating whose reminder or
+        close is due: the search reads those, not every rating still awaited."""
         now = fields.Datetime.now()
-        waiting = self.search([("state", "=", "due"), ("answer_state", "=", "waiting")])
-        for followup in waiting:
-            step = followup.step_id
-            asked = followup.rating_requested_date
-            if asked + timedelta(days=step.rating_close_days) <= now:
-                followup._close(no_answer=True)
-            elif (
-                step.rating_reminder_days
-                and not followup.rating_reminded_date
-                and asked + timedelta(days=step.rating_reminder_days) <= now
-                and followup._can_email_customer()
-            ):
-                followup.rating_send_request(
-                    step.rating_template_id, lang=followup.partner_id.lang, force_send=False
+        per_step = []
+        steps = self.env["service.followup.plan.step"].with_context(active_test=False).search([])
+        for step in steps:
+            due = Domain(
+                "rating_requested_date", "<=", now - timedelta(days=step.rating_close_days)
+            )
+            if step.rating_reminder_days:
+                reminder = now - timedelta(days=step.rating_reminder_days)
+                due |= Domain("rating_reminded_date", "=", False) & Domain(
+                    "rating_requested_date", "<=", reminder
                 )
-                followup._workflow().rating_reminded_date = now
+            per_step.append(Domain("step_id", "=", step.id) & due)
+        return (
+            Domain("state", "=", "due")
+            & Domain("answer_state", "=", "waiting")
+            & Domain.OR(per_step)
+        )
+
+    @api.model
+    def _process_rating_waits(self, batch_size=None):
+        """Remind the customers who did not answer a rating request (once), and
+        close as "no answer" the follow-ups whose wait is over: a locked batch
+        per transaction, as the due follow-ups (two runs never remind twice)."""
+        batch_size = batch_size or self._get_batch_size()
+        domain = self._get_rating_wait_domain()
+        seen = []  # left waiting (no e-mail to remind): not looked at again in this run
+        while batch := self._lock_batch(domain & Domain("id", "not in", seen), batch_size):
+            seen += batch.ids
+            try:
+                with self.env.cr.savepoint():
+                    batch._process_rating_wait_batch()
+            except Exception:  # noqa: BLE001 - isolate the failing follow-ups below
+                _logger.info("Rating wait batch failed; going through it one by one")
+                for followup in batch:
+                    try:
+                        with self.env.cr.savepoint():
+                            followup._process_rating_wait_batch()
+                    except Exception as error:  # noqa: BLE001 - recorded on the follow-up
+                        followup._mark_failed(
+                            followup._get_failure_reason(
+                                error, template=followup.step_id.rating_template_id
+                            )
+                        )
+            if not self.env["ir.cron"]._commit_progress(len(batch)):
+                return  # out of time: the cron is called again for the rest
+
+    def _process_rating_wait_batch(self):
+        now = fields.Datetime.now()
+        closing = self.filtered(
+            lambda f: f.rating_requested_date + timedelta(days=f.step_id.rating_close_days) <= now
+        )
+        closing._close(no_answer=True)
+        reminding = (self - closing).filtered(
+            lambda f: not f.rating_reminded_date and f._can_email_customer()
+        )
+        unrendered = reminding._send_rating_requests()
+        for followup, error in unrendered.items():
+            template = followup.step_id.rating_template_id
+            followup._mark_failed(followup._get_failure_reason(error, template=template))
+        reminded = reminding - self.browse(followup.id for followup in unrendered)
+        reminded._workflow().rating_reminded_date = now

@@ -126,6 +126,59 @@ class TestCustomerVoice(CustomerVoiceCommon):
         self.assertEqual(followup.satisfaction, "0", "not a bad score")
         self.assertFalse(followup.case_id)
 
+    def test_ratings_of_a_batch_each_go_to_their_customer(self):
+        """Rating requests go out a batch at a time: each customer gets his own
+        links and order, in his language's batch."""
+        self.env.ref("base.lang_fr").active = True
+        self.other_customer.lang = "fr_FR"
+        with freeze_time("2026-11-20 10:00:00"):
+            orders = self._create_order(
+                self.customer, [(self.product_machine, 1)], confirm=True
+            ) | self._create_order(self.other_customer, [(self.product_kit, 1)], confirm=True)
+            self._run_followup_cron()
+        for order in orders:
+            followup = order.followup_ids
+            (mail,) = self._rating_mails(followup)
+            self.assertEqual(mail.recipient_ids, order.partner_id)
+            self.assertIn(order.name, mail.subject)
+            self.assertIn(f"/rate/{followup.rating_ids.access_token}/5", mail.body_html)
+            # His answer by e-mail comes back to the follow-up, as Odoo's notifications.
+            expected = followup._notify_get_reply_to(default=mail.email_from)[followup.id]
+            self.assertEqual(mail.reply_to, expected)
+        self.assertNotEqual(*orders.followup_ids.rating_ids.mapped("access_token"))
+
+    def test_a_reminder_that_fails_to_render_fails_its_followup_only(self):
+        with freeze_time("2026-11-20 10:00:00"):
+            bad = self._rated_followup()
+            good = self._rated_followup()
+        # The template now shows the customer's reference (checked on save
+        # against a follow-up), which one order then loses.
+        (good | bad).order_id.client_order_ref = "PO-7"
+        self.rating_template.body_html = (
+            '<p>Your reference: <t t-out="object.order_id.client_order_ref.upper()"/></p>'
+        )
+        bad.order_id.client_order_ref = False
+        with freeze_time("2026-11-23 11:00:00"):
+            self._run_followup_cron()
+        self.assertEqual(len(self._rating_mails(good)), 2, "reminded")
+        self.assertIn("PO-7", self._rating_mails(good).sorted("id")[-1].body_html)
+        self.assertEqual(bad.state, "failed")
+        self.assertIn(self.rating_template.name, bad.failure_reason)
+        self.assertEqual(len(self._rating_mails(bad)), 1, "no reminder half-sent")
+
+    def test_a_customer_who_lost_his_email_is_not_reminded_but_still_closed(self):
+        with freeze_time("2026-11-20 10:00:00"):
+            followup = self._rated_followup()
+        self.customer.email = False
+        with freeze_time("2026-11-23 11:00:00"):
+            self._run_followup_cron()  # ends: the follow-up it cannot remind is left waiting
+        self.assertEqual(len(self._rating_mails(followup)), 1)
+        self.assertFalse(followup.rating_reminded_date)
+        self.assertEqual(followup.answer_state, "waiting")
+        with freeze_time("2026-11-27 11:00:00"):
+            self._run_followup_cron()
+        self.assertEqual((followup.state, followup.answer_state), ("done", "no_answer"))
+
     def test_customers_without_email_get_the_call(self):
         self.other_customer.email = False
         order = self._create_order(self.other_customer, [(self.product_machine, 1)], confirm=True)

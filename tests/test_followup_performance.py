@@ -65,14 +65,52 @@ class TestFollowupPerformance(AfterSalesCommon):
         self.assertEqual(small, large)
 
     @freeze_time("2026-11-20 10:00:00")
+    def test_rating_requests_and_reminders_cost_the_same_for_any_batch(self):
+        """Rating requests go out as the steps' e-mails do (Odoo's own
+        ``rating_send_request`` posts and notifies a record at a time: about 24
+        queries each, ``make bench``); their reminders too."""
+        self.env["service.followup.plan"].search([]).active = False
+        self._create_plan(
+            "Rating",
+            [
+                {
+                    "name": "How satisfied?",
+                    "create_activity": False,
+                    "ask_rating": True,
+                    "rating_template_id": self.env.ref(
+                        "sale_after_sales.mail_template_followup_rating"
+                    ).id,
+                }
+            ],
+        )
+        self._queries(self._due_followups(2))  # warm the caches (templates, views)
+        small, large = self._due_followups(3), self._due_followups(15)
+        self.assertEqual(self._queries(small), self._queries(large))
+        self.assertEqual(set((small | large).mapped("answer_state")), {"waiting"})
+        self.assertEqual(len((small | large).rating_ids), 18)
+
+        Followup = self.env["service.followup"]
+        queries = []
+        for followups in (small, large):
+            with freeze_time("2026-11-24 10:00:00"):
+                self.env.invalidate_all()
+                before = self.cr.sql_log_count
+                Followup.browse(followups.ids)._process_rating_wait_batch()
+                self.env.flush_all()
+                queries.append(self.cr.sql_log_count - before)
+            self.assertTrue(all(followups.mapped("rating_reminded_date")))
+        self.assertEqual(queries[0], queries[1])
+
+    @freeze_time("2026-11-20 10:00:00")
     def test_one_batch_of_followups_is_a_bounded_number_of_queries(self):
         self._queries(self._due_followups(2))  # warm the caches (templates, views)
         followups = self._due_followups(10)
         self.env.invalidate_all()
         # 20 follow-ups: 10 e-mails rendered and queued, 10 activities created.
         # 38 before 19.0.2.0.0; per batch: +1 the assignees checked, +1 the due column
-        # stored, +1 the blacklist read (who may be e-mailed).
-        with self.assertQueryCount(41):
+        # stored, +1 the blacklist read (who may be e-mailed), +1 the documents'
+        # aliases (the reply-to of the e-mails).
+        with self.assertQueryCount(42):
             followups._process()
             self.env.flush_all()
         self.assertEqual(set(followups.mapped("state")), {"done", "due"})
