@@ -118,6 +118,26 @@ class TestFollowupPerformance(AfterSalesCommon):
         self.assertEqual(len(followups.mail_message_id), 10)
 
     @freeze_time("2026-11-20 10:00:00")
+    def test_each_email_links_to_its_own_order_in_the_portal(self):
+        """Rendered in one batch, each thank-you e-mail shows its own order's
+        portal link (the token Odoo gives the order on first use)."""
+        followups = self._due_followups(4)
+        orders = followups.order_id
+        self.assertFalse(any(orders.mapped("access_token")))
+        followups._process()
+        self.env.invalidate_all()
+        tokens = orders.mapped("access_token")
+        self.assertTrue(all(tokens))
+        self.assertEqual(len(set(tokens)), 4)
+        for order in orders:
+            mail = self.env["mail.mail"].search(
+                [("model", "=", "sale.order"), ("res_id", "=", order.id)]
+            )
+            self.assertIn(f"access_token={order.access_token}", mail.body_html)
+            for other in orders - order:
+                self.assertNotIn(other.access_token, mail.body_html)
+
+    @freeze_time("2026-11-20 10:00:00")
     def test_email_template_compiled_once_per_batch_same_email(self):
         template = self.env.ref("sale_after_sales.mail_template_followup_thank_you")
         orders = self.env["sale.order"]
