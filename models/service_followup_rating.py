@@ -126,6 +126,8 @@ class ServiceFollowup(models.Model):
         """Remind the customers who did not answer a rating request (once), and
         close as "no answer" the follow-ups whose wait is over: a locked batch
         per transaction, as the due follow-ups (two runs never remind twice)."""
+        # A system job, as the due follow-ups' (see _cron_process_due).
+        self = self.sudo().with_context(tracking_disable=True)
         batch_size = batch_size or self._get_batch_size()
         domain = self._get_rating_wait_domain()
         seen = []  # left waiting (no e-mail to remind): not looked at again in this run
