@@ -136,18 +136,25 @@ class ServiceFollowup(models.Model):
         """
         # The system's own state changes: the follow-up's fields say them (no tracking).
         self = self.with_context(tracking_disable=True)
-        ready = self._filter_executable()
+        self._filter_executable()._run_isolated(lambda followups: followups._execute())
+
+    def _run_isolated(self, work, get_template=None):
+        """Do ``work`` (a function of follow-ups) on this batch at once; if it
+        fails, on each follow-up alone, in a savepoint each: the one that fails
+        is marked failed with the reason (naming ``get_template(followup)``,
+        the template it was sending), the others are carried out."""
         try:
             with self.env.cr.savepoint():
-                ready._execute()
+                work(self)
         except Exception:  # noqa: BLE001 - isolate the failing follow-ups below
-            _logger.info("Follow-up batch failed; carrying out its follow-ups one by one")
-            for followup in ready:
+            _logger.info("Follow-up batch failed; going through its follow-ups one by one")
+            for followup in self:
                 try:
                     with self.env.cr.savepoint():
-                        followup._execute()
+                        work(followup)
                 except Exception as error:  # noqa: BLE001 - recorded on the follow-up
-                    followup._mark_failed(followup._get_failure_reason(error))
+                    template = get_template(followup) if get_template else None
+                    followup._mark_failed(followup._get_failure_reason(error, template=template))
 
     def _filter_executable(self):
         """The follow-ups that can be carried out; the others are marked failed

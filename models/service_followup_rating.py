@@ -1,7 +1,6 @@
 """The customer's voice on follow-ups: his rating from the e-mail, the wait
 for it, and the complaint case a low score opens."""
 
-import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -9,8 +8,6 @@ from odoo.fields import Domain
 from odoo.tools import plaintext2html
 
 from .service_followup import OPEN_STATES
-
-_logger = logging.getLogger(__name__)
 
 
 class ServiceFollowup(models.Model):
@@ -133,21 +130,10 @@ class ServiceFollowup(models.Model):
         seen = []  # left waiting (no e-mail to remind): not looked at again in this run
         while batch := self._lock_batch(domain & Domain("id", "not in", seen), batch_size):
             seen += batch.ids
-            try:
-                with self.env.cr.savepoint():
-                    batch._process_rating_wait_batch()
-            except Exception:  # noqa: BLE001 - isolate the failing follow-ups below
-                _logger.info("Rating wait batch failed; going through it one by one")
-                for followup in batch:
-                    try:
-                        with self.env.cr.savepoint():
-                            followup._process_rating_wait_batch()
-                    except Exception as error:  # noqa: BLE001 - recorded on the follow-up
-                        followup._mark_failed(
-                            followup._get_failure_reason(
-                                error, template=followup.step_id.rating_template_id
-                            )
-                        )
+            batch._run_isolated(
+                lambda followups: followups._process_rating_wait_batch(),
+                get_template=lambda followup: followup.step_id.rating_template_id,
+            )
             if not self.env["ir.cron"]._commit_progress(len(batch)):
                 return  # out of time: the cron is called again for the rest
 
