@@ -78,9 +78,8 @@ class ServiceFollowup(models.Model):
 
     def _send_template_mails(self, template, res_ids):
         """Send ``template`` for the records ``res_ids`` (of its model, each
-        once), the
-        template compiled once for them (``ir.qweb``), queued for the mail
-        queue (which runs after this transaction).
+        once), the template compiled once for them (``ir.qweb``), queued for
+        the mail queue (which runs after this transaction).
 
         :return: ({res_id: mail.mail}, {res_id: exception}) where the e-mails
             of the records that failed to render
