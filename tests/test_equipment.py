@@ -152,6 +152,25 @@ class TestEquipment(AfterSalesCommon):
         self.assertEqual(following.planned_date, date(2028, 10, 23))
 
     @freeze_time("2026-11-20 10:00:00")
+    def test_two_pieces_due_together_send_the_customer_one_reminder_email(self):
+        """The reminder e-mail is about the order (its template's model): two
+        pieces of one order due the same day get one e-mail, not two."""
+        template = self.env.ref("sale_after_sales.mail_template_followup_maintenance")
+        self._maintenance_plan(create_activity=False, send_mail=True, mail_template_id=template.id)
+        order = self._order(qty=2)
+        reminders = order.equipment_ids.followup_ids
+        self.assertEqual(len(reminders), 2)
+        with freeze_time("2027-11-20 08:00:00"):
+            self._run_followup_cron()
+        self.assertEqual(set(reminders.mapped("state")), {"done"})
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.recipient_ids, self.customer)
+        self.assertEqual(reminders.mail_message_id, mails.mail_message_id)
+
+    @freeze_time("2026-11-20 10:00:00")
     def test_an_order_without_equipment_keeps_the_step_once(self):
         self._maintenance_plan()
         order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
