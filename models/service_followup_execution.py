@@ -318,16 +318,10 @@ class ServiceFollowup(models.Model):
         mailable = self.filtered(
             lambda f: (f.step_id.send_mail or f.step_id.ask_rating) and f._can_email_customer()
         )
-        unrendered = (self & mailable)._send_step_mails()
+        failed = (self & mailable)._send_step_mails()
         rating = self.filtered(lambda f: f.step_id.ask_rating and not f.rating_requested_date)
-        rating_by_mail = (rating & mailable) - self.browse(f.id for f in unrendered)
-        unrendered_ratings = rating_by_mail._send_rating_requests()
-        for followup, error in unrendered.items():
-            followup._mark_failed(followup._get_failure_reason(error))
-        for followup, error in unrendered_ratings.items():
-            template = followup.step_id.rating_template_id
-            followup._mark_failed(followup._get_failure_reason(error, template=template))
-        failed = self.browse(f.id for f in (*unrendered, *unrendered_ratings))
+        rating_by_mail = (rating & mailable) - failed
+        failed |= rating_by_mail._send_rating_requests()
         executed = self - failed
         rating_by_mail -= failed
         with_activity = executed.filtered(

@@ -15,19 +15,16 @@ class ServiceFollowup(models.Model):
     def _send_step_mails(self):
         """Send the step e-mails of these (mailable) follow-ups, on their order.
 
-        :return: {follow-up: exception} of those whose e-mail failed to render
+        :return: the follow-ups whose e-mail failed to render (marked failed)
         """
-        unrendered = {}
+        failed = self.browse()
         with_mail = self.filtered(lambda f: f.step_id.send_mail and not f.mail_message_id)
         for template, followups in with_mail.grouped(lambda f: f.step_id.mail_template_id).items():
-            mails, errors = self._send_template_mails(template, followups.order_id.ids)
-            for followup in followups._workflow():
-                order_id = followup.order_id.id
-                if order_id in errors:
-                    unrendered[followup.with_env(self.env)] = errors[order_id]
-                else:
-                    followup.mail_message_id = mails[order_id].mail_message_id
-        return unrendered
+            mails, unrendered = followups._send_template_mails(template, lambda f: f.order_id.id)
+            failed |= unrendered
+            for followup in (followups - unrendered)._workflow():
+                followup.mail_message_id = mails[followup.order_id.id].mail_message_id
+        return failed
 
     def _send_rating_requests(self):
         """E-mail the rating requests (or reminders) of these follow-ups: the
@@ -38,16 +35,13 @@ class ServiceFollowup(models.Model):
         composer each, about 34 a second (``make bench``); sent as the steps'
         e-mails are, in a batch per template, the customer receives the same.
 
-        :return: {follow-up: exception} of those whose request failed to render
+        :return: the follow-ups whose request failed to render (marked failed)
         """
         self._create_rating_tokens()
-        unrendered = {}
+        failed = self.browse()
         for template, followups in self.grouped(lambda f: f.step_id.rating_template_id).items():
-            _mails, errors = self._send_template_mails(template, followups.ids)
-            unrendered.update(
-                (followup, errors[followup.id]) for followup in followups if followup.id in errors
-            )
-        return unrendered
+            failed |= followups._send_template_mails(template, lambda f: f.id)[1]
+        return failed
 
     def _create_rating_tokens(self):
         """The rating (with its access token) each request links to, created
@@ -76,15 +70,17 @@ class ServiceFollowup(models.Model):
             ]
         )
 
-    def _send_template_mails(self, template, res_ids):
-        """Send ``template`` for the records ``res_ids`` (of its model, each
-        once), the template compiled once for them (``ir.qweb``), queued for
-        the mail queue (which runs after this transaction).
+    def _send_template_mails(self, template, get_record_id):
+        """Send ``template`` for these follow-ups, once per record of its model
+        (``get_record_id(followup)``: their order, or themselves), the template
+        compiled once for them (``ir.qweb``), queued for the mail queue (which
+        runs after this transaction).
 
-        :return: ({res_id: mail.mail}, {res_id: exception}) where the e-mails
-            of the records that failed to render
-            (``mail.render.mixin._render_template``) are discarded, never sent
+        :return: ({record id: mail.mail}, the follow-ups whose e-mail failed to
+            render), the latter marked failed with the reason and their e-mails
+            (``mail.render.mixin._render_template``) discarded, never sent
         """
+        res_ids = list(dict.fromkeys(get_record_id(followup) for followup in self))
         batch_cache = QwebBatchCache()
         mails = template.with_context(**{QWEB_BATCH_CACHE_KEY: batch_cache}).send_mail_batch(
             res_ids, email_layout_xmlid=EMAIL_LAYOUT
@@ -97,4 +93,8 @@ class ServiceFollowup(models.Model):
                 errors[res_id] = error
                 mail.mail_message_id.unlink()
                 del by_record[res_id]
-        return by_record, errors
+        unrendered = self.filtered(lambda followup: get_record_id(followup) in errors)
+        for followup in unrendered:
+            error = errors[get_record_id(followup)]
+            followup._mark_failed(followup._get_failure_reason(error, template=template))
+        return by_record, unrendered

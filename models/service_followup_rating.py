@@ -146,9 +146,5 @@ class ServiceFollowup(models.Model):
         reminding = (self - closing).filtered(
             lambda f: not f.rating_reminded_date and f._can_email_customer()
         )
-        unrendered = reminding._send_rating_requests()
-        for followup, error in unrendered.items():
-            template = followup.step_id.rating_template_id
-            followup._mark_failed(followup._get_failure_reason(error, template=template))
-        reminded = reminding - self.browse(followup.id for followup in unrendered)
-        reminded._workflow().rating_reminded_date = now
+        failed = reminding._send_rating_requests()
+        (reminding - failed)._workflow().rating_reminded_date = now
