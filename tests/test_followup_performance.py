@@ -109,13 +109,40 @@ class TestFollowupPerformance(AfterSalesCommon):
         # 20 follow-ups: 10 e-mails rendered and queued, 10 activities created.
         # 38 before 19.0.2.0.0; per batch: +1 the assignees checked, +1 the due column
         # stored, +1 the blacklist read (who may be e-mailed), +1 the documents'
-        # aliases (the reply-to of the e-mails).
-        with self.assertQueryCount(42):
+        # aliases (the reply-to of the e-mails); -1 the activities' document
+        # name and time zone inserted with them, not updated after.
+        with self.assertQueryCount(41):
             followups._process()
             self.env.flush_all()
         self.assertEqual(set(followups.mapped("state")), {"done", "due"})
         self.assertEqual(len(followups.activity_id), 10)
         self.assertEqual(len(followups.mail_message_id), 10)
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_activities_show_their_document_and_assignee_time_zone(self):
+        """Computed before the insert (one query less a batch), the activities'
+        document name and time zone are Odoo's: the order's name, the
+        assignee's time zone; so are those of an activity planned by hand."""
+        self.salesman.tz = "Europe/Brussels"
+        followups = self._due_followups(3)
+        followups._process()
+        activities = followups.activity_id
+        self.assertEqual(len(activities), 3)
+        self.env.invalidate_all()
+        for activity in activities:
+            order = self.env["sale.order"].browse(activity.res_id)
+            self.assertEqual(activity.res_name, order.display_name)
+            self.assertEqual(activity.user_tz, "Europe/Brussels")
+        order = followups.order_id[0]
+        by_hand = order.with_user(self.salesman).activity_schedule(
+            "mail.mail_activity_data_todo", summary="Call back", user_id=self.salesman.id
+        )
+        self.assertEqual(by_hand.res_name, order.display_name)
+        self.assertEqual(by_hand.user_tz, "Europe/Brussels")
+        # Moved to another document, the activity names it, as in Odoo.
+        other = followups.order_id[1]
+        by_hand.sudo().res_id = other.id
+        self.assertEqual(by_hand.res_name, other.display_name)
 
     @freeze_time("2026-11-20 10:00:00")
     def test_each_email_links_to_its_own_order_in_the_portal(self):
