@@ -3,7 +3,7 @@ by the scheduled action, beside Odoo's automation rules sending the same
 template on the same orders; then the fault case: one order among N whose
 e-mail fails to render."""
 
-from bench_common import ratio
+from bench_common import WARM_UP_ORDERS, ratio
 from bench_peers import automation_rule_emails
 
 
@@ -44,12 +44,18 @@ def email_step(bench, partner, product, user, activity_step):
     Followup = env["service.followup"]
     template = env.ref("sale_after_sales.mail_template_followup_thank_you")
     plan = _email_plan(bench, template, "Bench: thank-you")
+    warm = bench.create_orders(WARM_UP_ORDERS, partner, product, user)
+    with bench.warm_up():
+        _run_step(bench, warm, "warm-up")
     orders = bench.create_orders(args.email_orders, partner, product, user)
     plan.active = False
     bench.cr.commit()
     ours = _run_step(bench, orders, f"e-mail step (batches of {args.batch_size})")
     sent = Followup.search_count([("order_id", "in", orders.ids), ("state", "=", "done")])
     assert sent == len(orders), f"{sent} e-mails for {len(orders)} orders"
+    with bench.warm_up():
+        automation_rule_emails(bench, warm, template)
+        automation_rule_emails(bench, warm, template, "comment")
     rule = automation_rule_emails(bench, orders, template)
     as_message = automation_rule_emails(bench, orders[: args.peer_orders], template, "comment")
     print("e-mail step against Odoo's tools (goal: 5x the rule, a third of the activity step):")

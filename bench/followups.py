@@ -22,7 +22,7 @@ import argparse
 import sys
 import time
 
-from bench_common import Bench, ratio
+from bench_common import WARM_UP_ORDERS, Bench, ratio
 from bench_concurrency import concurrency_check
 from bench_email import email_step
 from bench_equipment import equipment
@@ -93,6 +93,9 @@ def activity_step(partner, product, user):
         }
     )
     bench.cr.commit()
+    warm = bench.create_orders(WARM_UP_ORDERS, partner, product, user)
+    with bench.warm_up():
+        Followup._cron_process_due(batch_size=args.batch_size)
     print(f"creating {args.count} confirmed orders with a due follow-up...", flush=True)
     start = time.perf_counter()
     orders = bench.create_orders(args.count, partner, product, user)
@@ -102,11 +105,16 @@ def activity_step(partner, product, user):
     due = Followup.search_count([("order_id", "in", orders.ids), ("state", "=", "planned")])
     assert due == args.count, f"expected {args.count} planned follow-ups, got {due}"
 
+    print(f"each tool first ran on {WARM_UP_ORDERS} other orders, not measured")
     print()
     with bench.measure(f"activity step (batches of {args.batch_size})", args.count) as ours:
         Followup._cron_process_due(batch_size=args.batch_size)
     done = Followup.search_count([("order_id", "in", orders.ids), ("state", "=", "due")])
     assert done == args.count, f"expected {args.count} follow-ups processed, got {done}"
+    with bench.warm_up():
+        automation_rule_activities(bench, warm)
+        automation_rule_activities(bench, warm, quiet=True)
+        activity_plan_wizard(bench, warm, user)
     rule = automation_rule_activities(bench, orders[: args.peer_orders])
     quiet = automation_rule_activities(bench, orders, quiet=True)
     wizard = activity_plan_wizard(bench, orders, user)
