@@ -193,6 +193,11 @@ registry.category("web_tour.tours").add("sale_after_sales_followup_tour", {
             run: "click",
         },
         {
+            // Typed before the editor has started, the words were lost now and then.
+            content: "The editor has started: it shows its placeholder",
+            trigger: ".modal .o_field_widget[name=feedback] .odoo-editor-editable .o-we-hint",
+        },
+        {
             trigger: ".modal .o_field_widget[name=feedback] .odoo-editor-editable",
             run: "editor Happy with the machine, asked about descaling.",
         },
