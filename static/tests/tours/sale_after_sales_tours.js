@@ -318,6 +318,10 @@ registry.category("web_tour.tours").add("sale_after_sales_resolve_case_tour", {
             run: "click",
         },
         {
+            content: "The editor has started: it shows its placeholder",
+            trigger: ".o_field_widget[name=resolution] .odoo-editor-editable .o-we-hint",
+        },
+        {
             trigger: ".o_field_widget[name=resolution] .odoo-editor-editable",
             run: "editor Replaced the leaking drain hose.",
         },
