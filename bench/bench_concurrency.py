@@ -51,15 +51,11 @@ def _run_processes(bench, count):
 def concurrency_check(bench, partner, product, user):
     env, cr, args = bench.env, bench.cr, bench.args
     count = args.concurrency_orders
-    env["service.followup.plan"].search([]).active = False
     call = env.ref("mail.mail_activity_data_call")
-    plan = env["service.followup.plan"].create(
-        {
-            "name": "Bench: concurrency call",
-            "step_ids": [(0, 0, {"name": "Call", "activity_type_id": call.id, "delay_count": 0})],
-        }
+    plan = bench.only_plan(
+        "Bench: concurrency call",
+        {"name": "Call", "activity_type_id": call.id, "delay_count": 0},
     )
-    cr.commit()
     print(f"\nconcurrency: {count} due follow-ups, scheduled actions in separate processes")
     rates = {}
     failed = False

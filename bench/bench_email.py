@@ -8,27 +8,15 @@ from bench_peers import automation_rule_emails
 
 
 def _email_plan(bench, template, name):
-    env = bench.env
-    env["service.followup.plan"].search([]).active = False  # only this step on these orders
-    plan = env["service.followup.plan"].create(
+    return bench.only_plan(
+        name,
         {
             "name": name,
-            "step_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "name": name,
-                        "create_activity": False,
-                        "send_mail": True,
-                        "mail_template_id": template.id,
-                    },
-                )
-            ],
-        }
+            "create_activity": False,
+            "send_mail": True,
+            "mail_template_id": template.id,
+        },
     )
-    bench.cr.commit()
-    return plan
 
 
 def _run_step(bench, orders, label):

@@ -10,31 +10,19 @@ from bench_common import ratio
 
 
 def _rating_plan(bench):
-    env = bench.env
-    env["service.followup.plan"].search([]).active = False
-    plan = env["service.followup.plan"].create(
+    return bench.only_plan(
+        "Bench: how satisfied are you?",
         {
-            "name": "Bench: how satisfied are you?",
-            "step_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "name": "Rating request",
-                        "create_activity": False,
-                        "ask_rating": True,
-                        "rating_template_id": env.ref(
-                            "sale_after_sales.mail_template_followup_rating"
-                        ).id,
-                        "rating_reminder_days": 3,
-                        "rating_close_days": 7,
-                    },
-                )
-            ],
-        }
+            "name": "Rating request",
+            "create_activity": False,
+            "ask_rating": True,
+            "rating_template_id": bench.env.ref(
+                "sale_after_sales.mail_template_followup_rating"
+            ).id,
+            "rating_reminder_days": 3,
+            "rating_close_days": 7,
+        },
     )
-    bench.cr.commit()
-    return plan
 
 
 def _asked_followups(bench, partner, product, user, count, label=None):

@@ -82,17 +82,11 @@ bench = Bench(env, args)  # noqa: F821 - env is provided by click-odoo
 def activity_step(partner, product, user):
     env = bench.env
     Followup = env["service.followup"]
-    env["service.followup.plan"].search([]).active = False
     call = env.ref("mail.mail_activity_data_call")
-    plan = env["service.followup.plan"].create(
-        {
-            "name": "Bench: welcome call",
-            "step_ids": [
-                (0, 0, {"name": "Welcome call", "activity_type_id": call.id, "delay_count": 0}),
-            ],
-        }
+    plan = bench.only_plan(
+        "Bench: welcome call",
+        {"name": "Welcome call", "activity_type_id": call.id, "delay_count": 0},
     )
-    bench.cr.commit()
     warm = bench.create_orders(WARM_UP_ORDERS, partner, product, user)
     with bench.warm_up():
         Followup._cron_process_due(batch_size=args.batch_size)
