@@ -2,6 +2,7 @@ from contextlib import contextmanager, nullcontext
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 
 class AfterSalesCommon(TransactionCase):
@@ -158,6 +159,14 @@ class AfterSalesCommon(TransactionCase):
         with self.assertRaises(exception) as capture:
             yield capture
         self.assertIn(text, str(capture.exception))
+
+    def _customers_list(self, user, companies=None):
+        """The customers After-Sales > Customers lists for ``user`` working in
+        ``companies`` (the company switcher's selection)."""
+        action = self.env.ref("sale_after_sales.res_partner_action_after_sales")
+        companies = companies or user.company_id
+        domain = safe_eval(action.domain, {"allowed_company_ids": companies.ids})
+        return self.env["res.partner"].with_user(user).with_company(companies[0]).search(domain)
 
     def _run_followup_cron(self):
         """Run the real scheduled action as the cron worker does, in a test

@@ -5,7 +5,6 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
-from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
 
@@ -98,14 +97,6 @@ class TestDailyWork(AfterSalesCommon):
         self.assertIn(theirs.partner_id, history.commercial_partner_id)
         overview = theirs.partner_id.with_user(self.salesman)
         self.assertEqual(overview.service_salesperson_id, self.other_salesman)
-
-    def _customers_list(self, user, companies=None):
-        """The customers After-Sales > Customers lists for ``user`` working in
-        ``companies`` (the company switcher's selection)."""
-        action = self.env.ref("sale_after_sales.res_partner_action_after_sales")
-        companies = companies or user.company_id
-        domain = safe_eval(action.domain, {"allowed_company_ids": companies.ids})
-        return self.env["res.partner"].with_user(user).with_company(companies[0]).search(domain)
 
     def test_customers_list_follows_the_sale_entries_and_the_companies(self):
         shared_customer = self.env["res.partner"].create({"name": "Shared Customer"})

@@ -198,12 +198,7 @@ class TestReporting(AfterSalesCommon):
             self.assertEqual(marc.service_product_count, 0)
 
         # The service department's customer list: companies and individuals who bought.
-        action = self.env.ref("sale_after_sales.res_partner_action_after_sales")
-        customers = (
-            self.env["res.partner"]
-            .with_user(self.service_user)
-            .search(safe_eval(action.domain, {"allowed_company_ids": self.company.ids}))
-        )
+        customers = self._customers_list(self.service_user, self.company)
         self.assertIn(self.customer, customers)
         self.assertNotIn(self.contact_anna, customers, "contacts are in their company's row")
         self.assertNotIn(self.other_customer, customers, "Marc bought nothing")
