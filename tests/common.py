@@ -131,6 +131,27 @@ class AfterSalesCommon(TransactionCase):
         )
 
     @classmethod
+    def _track_equipment(cls, product, **values):
+        """Make ``product`` equipment: a piece per unit sold, with 24 months of
+        warranty and a yearly maintenance unless ``values`` say otherwise."""
+        product.product_tmpl_id.write(
+            {
+                "service_track_equipment": True,
+                "service_warranty_months": 24,
+                "service_maintenance_months": 12,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _create_maintenance_plan(cls, **step):
+        """A plan whose one step recurs per piece, a year after the trigger."""
+        return cls._create_plan(
+            "Maintenance",
+            [{"name": "Maintenance call", "equipment_recurring": True, "delay_count": 365, **step}],
+        )
+
+    @classmethod
     def _create_shipping_note_plan(cls):
         """A plan whose e-mail renders for customers with a country and fails
         for the others. (The template is checked on save against the latest

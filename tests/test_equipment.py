@@ -17,13 +17,7 @@ class TestEquipment(AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
-        cls.product_machine.product_tmpl_id.write(
-            {
-                "service_track_equipment": True,
-                "service_warranty_months": 24,
-                "service_maintenance_months": 12,
-            }
-        )
+        cls._track_equipment(cls.product_machine)
         cls.company.handover_default_user_id = cls.service_user
         cls.maintenance = cls.env.ref("sale_after_sales.history_type_maintenance")
 
@@ -33,12 +27,6 @@ class TestEquipment(AfterSalesCommon):
             [(self.product_machine, qty), (self.product_kit, 3)],
             confirm=True,
             **values,
-        )
-
-    def _maintenance_plan(self, **step):
-        return self._create_plan(
-            "Maintenance",
-            [{"name": "Maintenance call", "equipment_recurring": True, "delay_count": 365, **step}],
         )
 
     @freeze_time("2026-11-20 10:00:00")
@@ -109,7 +97,7 @@ class TestEquipment(AfterSalesCommon):
 
     @freeze_time("2026-11-20 10:00:00")
     def test_a_maintenance_contact_rolls_the_next_one_forward(self):
-        self._maintenance_plan()
+        self._create_maintenance_plan()
         order = self._order(qty=1)
         piece = order.equipment_ids
         reminder = piece.followup_ids
@@ -138,7 +126,7 @@ class TestEquipment(AfterSalesCommon):
 
     @freeze_time("2026-11-20 10:00:00")
     def test_a_maintenance_reminder_done_rolls_forward_too(self):
-        self._maintenance_plan(delay_from="before_plan_date", delay_count=14)
+        self._create_maintenance_plan(delay_from="before_plan_date", delay_count=14)
         piece = self._order(qty=1).equipment_ids
         reminder = piece.followup_ids
         self.assertEqual(reminder.planned_date, date(2027, 11, 6), "two weeks before")
@@ -156,7 +144,9 @@ class TestEquipment(AfterSalesCommon):
         """The reminder e-mail is about the order (its template's model): two
         pieces of one order due the same day get one e-mail, not two."""
         template = self.env.ref("sale_after_sales.mail_template_followup_maintenance")
-        self._maintenance_plan(create_activity=False, send_mail=True, mail_template_id=template.id)
+        self._create_maintenance_plan(
+            create_activity=False, send_mail=True, mail_template_id=template.id
+        )
         order = self._order(qty=2)
         reminders = order.equipment_ids.followup_ids
         self.assertEqual(len(reminders), 2)
@@ -172,7 +162,7 @@ class TestEquipment(AfterSalesCommon):
 
     @freeze_time("2026-11-20 10:00:00")
     def test_an_order_without_equipment_keeps_the_step_once(self):
-        self._maintenance_plan()
+        self._create_maintenance_plan()
         order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
         self.assertEqual(order.followup_ids.planned_date, date(2027, 11, 20))
         self.assertFalse(order.followup_ids.equipment_id)
@@ -269,7 +259,7 @@ class TestEquipment(AfterSalesCommon):
 
     @freeze_time("2026-11-20 10:00:00")
     def test_creating_equipment_costs_the_same_for_more_orders(self):
-        self._maintenance_plan()
+        self._create_maintenance_plan()
         customers = self.env["res.partner"].create(
             [{"name": f"Customer {index}", "email": f"c{index}@example.com"} for index in range(7)]
         )
@@ -349,7 +339,7 @@ class TestEquipment(AfterSalesCommon):
 
     @freeze_time("2026-11-20 10:00:00")
     def test_a_batch_of_maintenance_reminders_rolls_every_piece_forward(self):
-        self._maintenance_plan(delay_count=0)
+        self._create_maintenance_plan(delay_count=0)
         pieces = self._order(qty=3).equipment_ids
         pieces.write({"date_start": date(2025, 11, 20)})  # maintenance due today
         self._run_followup_cron()

@@ -39,21 +39,12 @@ class TestEquipmentReport(AfterSalesCommon):
         cls.env["service.followup.plan"].search([]).active = False
         cls.coffee = cls.env["product.category"].create({"name": "Coffee Machines"})
         cls.product_machine.categ_id = cls.coffee
-        cls.product_machine.product_tmpl_id.write(
-            {
-                "service_track_equipment": True,
-                "service_warranty_months": 24,
-                "service_maintenance_months": 12,
-            }
-        )
-        cls.product_grinder.product_tmpl_id.write(
-            {"service_track_equipment": True, "service_warranty_months": 0}
+        cls._track_equipment(cls.product_machine)
+        cls._track_equipment(
+            cls.product_grinder, service_warranty_months=0, service_maintenance_months=0
         )
         cls.company.handover_default_user_id = cls.service_user
-        cls._create_plan(
-            "Maintenance",
-            [{"name": "Maintenance call", "equipment_recurring": True, "delay_count": 365}],
-        )
+        cls._create_maintenance_plan()
         with freeze_time("2026-01-10 10:00:00"):
             cls.bakery_order = cls._create_order(
                 cls.contact_anna, [(cls.product_machine, 3)], confirm=True

@@ -14,13 +14,8 @@ class TestPortal(HttpCase, AfterSalesCommon):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
         cls.company.handover_default_user_id = cls.service_user
-        cls.product_machine.product_tmpl_id.write(
-            {
-                "service_track_equipment": True,
-                "service_warranty_months": 24,
-                "service_maintenance_months": 12,
-                "after_sales_advice": "<p>Backflush the group head every week.</p>",
-            }
+        cls._track_equipment(
+            cls.product_machine, after_sales_advice="<p>Backflush the group head every week.</p>"
         )
         cls.portal_user = new_test_user(
             cls.env, login="saa_portal", groups="base.group_portal", partner_id=cls.contact_anna.id
