@@ -1,6 +1,7 @@
 """Shared by the benchmark scripts: measuring, making orders, ratios."""
 
 import io
+import statistics
 import time
 from contextlib import contextmanager, redirect_stdout
 
@@ -100,4 +101,15 @@ def ratio(ours, theirs, label):
     """Print how many times ``ours`` is faster than ``theirs``."""
     value = ours["per_second"] / theirs["per_second"]
     print(f"  {value:7.2f}x  {label}")
+    return value
+
+
+def median_ratio(pairs, label, key="per_second"):
+    """Print the ratio of each round (``pairs``: [(ours, theirs)], figures of
+    ``Bench.measure``) and their median, which the goal is checked against:
+    one round alone moves with this shared machine's speed."""
+    ratios = [ours[key] / theirs[key] for ours, theirs in pairs]
+    value = statistics.median(ratios)
+    rounds = ", ".join(f"{r:.2f}" for r in ratios)
+    print(f"  {value:7.2f}x  {label} (median of {len(ratios)} rounds: {rounds})")
     return value
