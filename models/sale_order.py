@@ -1,6 +1,8 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import format_list, formatLang, is_html_empty
 
 
@@ -10,6 +12,13 @@ class SaleOrder(models.Model):
     service_history_ids = fields.One2many("service.history", "order_id")
     service_history_count = fields.Integer(
         string="Service Contacts", compute="_compute_service_history_count"
+    )
+    after_sales_advice_product_ids = fields.Many2many(
+        "product.template",
+        string="Products with Advice",
+        compute="_compute_after_sales_advice_product_ids",
+        help="The products of this order that have after-sales advice, in the order of its "
+        "lines: the thank-you e-mail gives their advice.",
     )
 
     # === COMPUTE METHODS ===
@@ -22,6 +31,30 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.service_history_count = counts.get(order, 0)
+
+    @api.depends("order_line.product_id.product_tmpl_id.after_sales_advice")
+    def _compute_after_sales_advice_product_ids(self):
+        """Computed for a batch of orders at once (the thank-you e-mails of a
+        scheduled action's batch): one query reads the order and product of
+        their lines, instead of every column of every line (a tenth of the
+        e-mail step, ``make bench``). Orders being edited (not saved yet) use
+        their lines as they are."""
+        saved = self.filtered(lambda order: isinstance(order.id, int))
+        templates = defaultdict(list)
+        lines = self.env["sale.order.line"].search_fetch(
+            [("order_id", "in", saved.ids), ("product_id", "!=", False)],
+            ["order_id", "product_id"],
+        )
+        for line in lines:
+            templates[line.order_id.id].append(line.product_id.product_tmpl_id.id)
+        for order in self:
+            if order in saved:
+                products = self.env["product.template"].browse(dict.fromkeys(templates[order.id]))
+            else:
+                products = order.order_line.product_id.product_tmpl_id
+            order.after_sales_advice_product_ids = products.filtered(
+                lambda template: not is_html_empty(template.after_sales_advice)
+            )
 
     # === CRUD / WORKFLOW OVERRIDES ===
 
@@ -154,9 +187,7 @@ class SaleOrder(models.Model):
     def _get_after_sales_advice_products(self):
         """The products of this order that have after-sales advice (for e-mails)."""
         self.ensure_one()
-        return self.order_line.product_id.product_tmpl_id.filtered(
-            lambda template: not is_html_empty(template.after_sales_advice)
-        )
+        return self.after_sales_advice_product_ids
 
     def _get_service_history_sale_description(self):
         """HTML list of what was bought, for the "Sale" history entry."""

@@ -47,6 +47,41 @@ class TestFollowupRuntime(AfterSalesCommon):
             [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
         )
 
+    def test_advice_products_of_many_orders_each_its_own_in_line_order(self):
+        """The thank-you gives the advice of each order's own products, in the
+        order of its lines, without the products whose advice is empty; the
+        orders of a batch are read at once (one query for their lines)."""
+        self.product_kit.after_sales_advice = "<p><br></p>"  # emptied in the editor
+        first = self._create_order(
+            self.contact_anna,
+            [(self.product_grinder, 1), (self.product_kit, 1), (self.product_machine, 2)],
+        )
+        second = self._create_order(self.contact_anna, [(self.product_machine, 1)])
+        third = self._create_order(self.contact_anna, [(self.product_kit, 3)])
+        orders = first | second | third
+        self.env.invalidate_all()
+        # Their lines, their products, the products' advice: three queries
+        # for the three orders at once, not three per order.
+        with self.assertQueryCount(3):
+            self.assertTrue(orders[0].after_sales_advice_product_ids)
+        grinder, machine = self.product_grinder, self.product_machine
+        self.assertEqual(
+            first._get_after_sales_advice_products().ids,
+            (grinder | machine).product_tmpl_id.ids,
+        )
+        self.assertEqual(second._get_after_sales_advice_products(), machine.product_tmpl_id)
+        self.assertFalse(third._get_after_sales_advice_products())
+        # A line added later is in the next e-mail; an order not saved yet uses its lines.
+        third.order_line = [(0, 0, {"product_id": grinder.id})]
+        self.assertEqual(third.after_sales_advice_product_ids, grinder.product_tmpl_id)
+        draft = self.env["sale.order"].new(
+            {
+                "partner_id": self.contact_anna.id,
+                "order_line": [(0, 0, {"product_id": machine.id})],
+            }
+        )
+        self.assertEqual(draft.after_sales_advice_product_ids._origin, machine.product_tmpl_id)
+
     @freeze_time("2026-11-20 10:00:00")
     def test_cron_sends_thank_you_with_advice_then_schedules_the_call(self):
         order = self._create_order(
