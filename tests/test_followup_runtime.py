@@ -63,14 +63,11 @@ class TestFollowupRuntime(AfterSalesCommon):
         # Their lines, their products, the products' advice: three queries
         # for the three orders at once, not three per order.
         with self.assertQueryCount(3):
-            self.assertTrue(orders[0].after_sales_advice_product_ids)
+            advised = [order._get_after_sales_advice_products() for order in orders]
         grinder, machine = self.product_grinder, self.product_machine
-        self.assertEqual(
-            first._get_after_sales_advice_products().ids,
-            (grinder | machine).product_tmpl_id.ids,
-        )
-        self.assertEqual(second._get_after_sales_advice_products(), machine.product_tmpl_id)
-        self.assertFalse(third._get_after_sales_advice_products())
+        self.assertEqual(advised[0].ids, (grinder | machine).product_tmpl_id.ids)
+        self.assertEqual(advised[1], machine.product_tmpl_id)
+        self.assertFalse(advised[2])
         # A line added later is in the next e-mail; an order not saved yet uses its lines.
         third.order_line = [(0, 0, {"product_id": grinder.id})]
         self.assertEqual(third.after_sales_advice_product_ids, grinder.product_tmpl_id)
