@@ -39,22 +39,30 @@ class SaleOrder(models.Model):
         their lines, instead of every column of every line (a tenth of the
         e-mail step, ``make bench``). Orders being edited (not saved yet) use
         their lines as they are."""
+
+        def has_advice(template):
+            return not is_html_empty(template.after_sales_advice)
+
         saved = self.filtered(lambda order: isinstance(order.id, int))
-        templates = defaultdict(list)
         lines = self.env["sale.order.line"].search_fetch(
             [("order_id", "in", saved.ids), ("product_id", "!=", False)],
             ["order_id", "product_id"],
         )
+        # The advice of all their products read at once, not order by order.
+        advised = set(lines.product_id.product_tmpl_id.filtered(has_advice).ids)
+        templates = defaultdict(list)
         for line in lines:
-            templates[line.order_id.id].append(line.product_id.product_tmpl_id.id)
+            if (template_id := line.product_id.product_tmpl_id.id) in advised:
+                templates[line.order_id.id].append(template_id)
         for order in self:
             if order in saved:
-                products = self.env["product.template"].browse(dict.fromkeys(templates[order.id]))
+                order.after_sales_advice_product_ids = self.env["product.template"].browse(
+                    dict.fromkeys(templates[order.id])
+                )
             else:
-                products = order.order_line.product_id.product_tmpl_id
-            order.after_sales_advice_product_ids = products.filtered(
-                lambda template: not is_html_empty(template.after_sales_advice)
-            )
+                order.after_sales_advice_product_ids = (
+                    order.order_line.product_id.product_tmpl_id.filtered(has_advice)
+                )
 
     # === CRUD / WORKFLOW OVERRIDES ===
 

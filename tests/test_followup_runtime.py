@@ -56,7 +56,10 @@ class TestFollowupRuntime(AfterSalesCommon):
             self.contact_anna,
             [(self.product_grinder, 1), (self.product_kit, 1), (self.product_machine, 2)],
         )
-        second = self._create_order(self.contact_anna, [(self.product_machine, 1)])
+        jug = self.env["product.product"].create(
+            {"name": "Milk Jug", "after_sales_advice": "<p>Rinse it after every use.</p>"}
+        )
+        second = self._create_order(self.contact_anna, [(jug, 1)])  # no product of the first
         third = self._create_order(self.contact_anna, [(self.product_kit, 3)])
         orders = first | second | third
         self.env.invalidate_all()
@@ -66,7 +69,7 @@ class TestFollowupRuntime(AfterSalesCommon):
             advised = [order._get_after_sales_advice_products() for order in orders]
         grinder, machine = self.product_grinder, self.product_machine
         self.assertEqual(advised[0].ids, (grinder | machine).product_tmpl_id.ids)
-        self.assertEqual(advised[1], machine.product_tmpl_id)
+        self.assertEqual(advised[1], jug.product_tmpl_id)
         self.assertFalse(advised[2])
         # A line added later is in the next e-mail; an order not saved yet uses its lines.
         third.order_line = [(0, 0, {"product_id": grinder.id})]
