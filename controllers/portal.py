@@ -105,12 +105,15 @@ class AfterSalesPortal(CustomerPortal):
         error = None
         if request.httprequest.method == "POST":
             try:
-                case = History._create_portal_request(
-                    kind,
-                    description,
-                    equipment=equipment or None,
-                    files=request.httprequest.files.getlist("attachments"),
-                )
+                # Refused requests leave nothing behind, though the page is
+                # rendered (and the transaction committed) with the message.
+                with request.env.cr.savepoint():
+                    case = History._create_portal_request(
+                        kind,
+                        description,
+                        equipment=equipment or None,
+                        files=request.httprequest.files.getlist("attachments"),
+                    )
             except ValidationError as exc:
                 error = exc.args[0]
             else:

@@ -237,11 +237,7 @@ class ServiceHistory(models.Model):
             raise ValidationError(
                 self.env._("The description is too long (10 000 characters at most).")
             )
-        files = [f for f in files if f and f.filename]
-        if len(files) > MAX_REQUEST_FILES:
-            raise ValidationError(
-                self.env._("Attach %(count)s files at most.", count=MAX_REQUEST_FILES)
-            )
+        attachments = self._read_portal_request_files(files)
         if equipment:
             equipment.check_access("read")  # his own equipment only
         request_type = self.env["service.history.type"]._get_by_code(REQUEST_KINDS[kind])
@@ -263,10 +259,31 @@ class ServiceHistory(models.Model):
         )
         # The service department's side of the request (portal users neither
         # assign cases nor plan activities): sudo, on this new case only.
-        case.sudo()._assign_portal_request(files)
+        case.sudo()._assign_portal_request(attachments)
         return case
 
-    def _assign_portal_request(self, files=()):
+    @api.model
+    def _read_portal_request_files(self, files):
+        """The files of a portal request as ``[(name, content)]``, every one
+        read and checked before the case is created: a file too large refuses
+        the whole request, never leaving a case without its files behind."""
+        files = [f for f in files if f and f.filename]
+        if len(files) > MAX_REQUEST_FILES:
+            raise ValidationError(
+                self.env._("Attach %(count)s files at most.", count=MAX_REQUEST_FILES)
+            )
+        attachments = []
+        for upload in files:
+            content = upload.read(MAX_REQUEST_FILE_SIZE + 1)
+            if len(content) > MAX_REQUEST_FILE_SIZE:
+                raise ValidationError(
+                    self.env._("%(name)s is larger than 10 MB.", name=upload.filename)
+                )
+            attachments.append((upload.filename, content))
+        return attachments
+
+    def _assign_portal_request(self, attachments=()):
+        """:param attachments: ``[(name, content)]``, checked already"""
         self.ensure_one()
         order = self.equipment_id.order_id
         owner = (
@@ -275,17 +292,9 @@ class ServiceHistory(models.Model):
         if owner:
             self.owner_id = owner
         self._schedule_case_activity()
-        for upload in files:
-            content = upload.read(MAX_REQUEST_FILE_SIZE + 1)
-            if len(content) > MAX_REQUEST_FILE_SIZE:
-                raise ValidationError(
-                    self.env._("%(name)s is larger than 10 MB.", name=upload.filename)
-                )
-            self.env["ir.attachment"].create(
-                {
-                    "name": upload.filename,
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
+        self.env["ir.attachment"].create(
+            [
+                {"name": name, "raw": content, "res_model": self._name, "res_id": self.id}
+                for name, content in attachments
+            ]
+        )

@@ -139,6 +139,39 @@ class TestPortal(HttpCase, AfterSalesCommon):
         self.assertIn("Tell us what happens", answer.text)
         self.assertFalse(self.env["service.history"].search([("source", "=", "portal")]))
 
+    def test_a_file_too_large_refuses_the_whole_request(self):
+        """The second file is over 10 MB: the customer is told, his text is
+        kept in the form, and no case is left without its files (he would send
+        it again and the service would get two)."""
+        self.authenticate("saa_portal", "saa_portal")
+        form = self.url_open(f"/my/service/request?equipment_id={self.piece.id}")
+        answer = self.url_open(
+            "/my/service/request",
+            data={
+                "csrf_token": self._csrf(form),
+                "equipment_id": self.piece.id,
+                "kind": "repair",
+                "description": "The steam wand leaks.",
+            },
+            files=[
+                ("attachments", ("note.txt", b"first file", "text/plain")),
+                ("attachments", ("video.mp4", b"x" * (10 * 1024 * 1024 + 1), "video/mp4")),
+            ],
+        )
+        self.assertEqual(answer.status_code, 200)
+        self.assertIn("video.mp4 is larger than 10 MB.", answer.text)
+        self.assertIn("The steam wand leaks.", answer.text)
+        self.assertFalse(self.env["service.history"].search([("source", "=", "portal")]))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "service.history"), ("name", "in", ("note.txt", "video.mp4"))]
+            )
+        )
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_model", "=", "service.history")]),
+            "no activity for the service department about a refused request",
+        )
+
     def test_staff_preview_the_customers_page(self):
         action = self.visit.with_user(self.service_user).action_customer_preview()
         self.assertEqual(action["url"], self.visit.get_portal_url())
