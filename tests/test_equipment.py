@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -211,6 +210,7 @@ class TestEquipment(AfterSalesCommon):
         self.assertIn("Warranty Until", html)
         self.assertIn(">A<", html)
 
+    @freeze_time("2026-11-20 10:00:00")
     def test_equipment_starts_when_the_company_says(self):
         self.company.equipment_start = "handover_accepted"
         order = self._order(qty=1, handover_note="<p>Counter.</p>")
@@ -223,7 +223,7 @@ class TestEquipment(AfterSalesCommon):
         ).action_tick()
         order.with_user(self.salesman).action_hand_over()
         order.with_user(self.service_user).action_accept_handover()
-        self.assertEqual(piece.date_start, fields.Date.context_today(piece))
+        self.assertEqual(piece.date_start, date(2026, 11, 20))
         self.company.equipment_start = "manual"
         self.assertFalse(self._order(qty=1).equipment_ids.date_start)
 
