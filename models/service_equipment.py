@@ -67,7 +67,7 @@ class ServiceEquipment(models.Model):
         help="Warranty and maintenance count from this date.",
     )
     warranty_months = fields.Integer(
-        compute="_compute_from_product",
+        compute="_compute_warranty_months",
         store=True,
         readonly=False,
         precompute=True,
@@ -88,7 +88,7 @@ class ServiceEquipment(models.Model):
     )
     maintenance_months = fields.Integer(
         string="Maintenance Interval (Months)",
-        compute="_compute_from_product",
+        compute="_compute_maintenance_months",
         store=True,
         readonly=False,
         precompute=True,
@@ -159,19 +159,25 @@ class ServiceEquipment(models.Model):
             if equipment.product_id and not equipment.name:
                 equipment.name = equipment.product_id.name
 
+    # One compute a field: a piece created with one interval given (an import,
+    # RPC) computes the other alone, without resetting the given one to the
+    # product's before the dates counted from it are computed.
     @api.depends("product_id")
-    def _compute_from_product(self):
+    def _compute_warranty_months(self):
         for equipment in self:
-            template = equipment.product_id.product_tmpl_id
-            equipment.warranty_months = template.service_warranty_months
-            equipment.maintenance_months = template.service_maintenance_months
+            equipment.warranty_months = equipment.product_id.service_warranty_months
+
+    @api.depends("product_id")
+    def _compute_maintenance_months(self):
+        for equipment in self:
+            equipment.maintenance_months = equipment.product_id.service_maintenance_months
 
     @api.depends("date_start", "warranty_months")
     def _compute_warranty_end(self):
         for equipment in self:
             if equipment.date_start and equipment.warranty_months:
-                equipment.warranty_end = equipment.date_start + relativedelta(
-                    months=equipment.warranty_months
+                equipment.warranty_end = equipment._add_months(
+                    equipment.date_start, equipment.warranty_months
                 )
             else:
                 equipment.warranty_end = False
@@ -181,11 +187,27 @@ class ServiceEquipment(models.Model):
         for equipment in self:
             base = equipment.last_maintenance_date or equipment.date_start
             if equipment.state == "in_service" and base and equipment.maintenance_months:
-                equipment.next_maintenance_date = base + relativedelta(
-                    months=equipment.maintenance_months
+                equipment.next_maintenance_date = equipment._add_months(
+                    base, equipment.maintenance_months
                 )
             else:
                 equipment.next_maintenance_date = False
+
+    def _add_months(self, date, months):
+        """``date`` plus ``months``, or a clear error where the result is past
+        the last date Odoo stores (a date typed as 9999 instead of 2099)."""
+        try:
+            return date + relativedelta(months=months)
+        except (OverflowError, ValueError) as error:
+            raise ValidationError(
+                self.env._(
+                    "%(name)s: %(date)s plus %(months)s months is past the year 9999. "
+                    "Check the dates of the piece.",
+                    name=self.display_name or self.name or "",
+                    date=date,
+                    months=months,
+                )
+            ) from error
 
     @api.depends("warranty_end", "company_id.equipment_warranty_warning_days")
     @api.depends_context("date")

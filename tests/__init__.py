@@ -1,6 +1,7 @@
 from . import test_customer_voice
 from . import test_daily_work
 from . import test_equipment
+from . import test_equipment_input
 from . import test_equipment_report
 from . import test_followup_access
 from . import test_followup_faults

@@ -1,0 +1,85 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEquipmentInput(AfterSalesCommon):
+    """Equipment recorded by hand, imported or written over RPC: the values
+    given are kept, the dates counted from them, absurd dates refused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["service.followup.plan"].search([]).active = False
+        # The kit is not tracked: no intervals of its own (an installed base
+        # imported from another system brings them).
+        cls.Equipment = cls.env["service.equipment"].with_user(cls.service_user)
+
+    def _piece_vals(self, **values):
+        return {"product_id": self.product_kit.id, "partner_id": self.customer.id, **values}
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_an_imported_interval_counts_its_dates(self):
+        """Only the maintenance interval given: the next maintenance counts
+        from it (the product's 0 used to be taken, so the piece was never
+        reminded); the warranty interval alone, likewise."""
+        self._create_maintenance_plan()
+        order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
+        self.assertFalse(order.equipment_ids, "the kit is not tracked")
+        maintained, guaranteed = self.Equipment.create(
+            [
+                self._piece_vals(date_start="2026-01-15", maintenance_months=6, order_id=order.id),
+                self._piece_vals(date_start="2026-01-15", warranty_months=24),
+            ]
+        )
+        self.assertEqual(maintained.maintenance_months, 6)
+        self.assertEqual(maintained.next_maintenance_date, date(2026, 7, 15))
+        self.assertEqual(maintained.warranty_months, 0, "the product's")
+        self.assertFalse(maintained.warranty_end)
+        self.assertEqual(
+            maintained.followup_ids.mapped("equipment_due_date"),
+            [date(2026, 7, 15)],
+            "its maintenance reminder is planned",
+        )
+        self.assertEqual(guaranteed.warranty_end, date(2028, 1, 15))
+        self.assertEqual(guaranteed.maintenance_months, 0)
+        self.assertFalse(guaranteed.next_maintenance_date)
+        # Through the import, as an integrator brings an installed base.
+        result = self.Equipment.load(
+            ["product_id/.id", "partner_id/.id", "date_start", "maintenance_months"],
+            [[str(self.product_kit.id), str(self.customer.id), "2026-03-01", "12"]],
+        )
+        self.assertFalse(result["messages"])
+        imported = self.Equipment.browse(result["ids"])
+        self.assertEqual(imported.next_maintenance_date, date(2027, 3, 1))
+
+    def test_a_date_past_the_year_9999_is_refused_with_a_message(self):
+        """2099 typed as 9999: the warranty's end would not fit in a date. A
+        clear message, through create, write and the form, and nothing saved."""
+        self._track_equipment(self.product_kit)
+        message = "plus 24 months is past the year 9999. Check the dates of the piece."
+        with self.assertRaises(ValidationError) as refused:
+            self.Equipment.create(self._piece_vals(date_start="9999-06-01"))
+        self.assertIn(message, str(refused.exception))
+        piece = self.Equipment.create(self._piece_vals(date_start="2026-06-01"))
+        for vals in (
+            {"date_start": "9999-06-01"},
+            {"last_maintenance_date": "9999-12-01"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError) as refused:
+                piece.write(vals)
+                piece.flush_recordset()  # as at the end of the RPC call
+            self.assertIn("is past the year 9999", str(refused.exception))
+        self.assertEqual(piece.date_start, date(2026, 6, 1))
+        self.assertFalse(piece.last_maintenance_date)
+        self.assertEqual(piece.warranty_end, date(2028, 6, 1))
+        with self.assertRaises(ValidationError) as refused, Form(piece) as form:
+            form.date_start = date(9999, 6, 1)
+        self.assertIn(message, str(refused.exception))
+        self.assertEqual(piece.date_start, date(2026, 6, 1))
