@@ -1,3 +1,4 @@
+from . import date_checks
 from . import service_workflow_mixin
 from . import service_bulk_create_mixin
 from . import service_order_filter_mixin

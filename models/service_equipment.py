@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from .date_checks import check_date_years
 from .service_followup import OPEN_STATES
 
 WARRANTY_STATES = [
@@ -127,6 +128,12 @@ class ServiceEquipment(models.Model):
     )
 
     # === CONSTRAINTS ===
+
+    @api.constrains("date_start", "last_maintenance_date", "next_maintenance_date", "warranty_end")
+    def _check_date_years(self):
+        check_date_years(
+            self, ["date_start", "last_maintenance_date", "next_maintenance_date", "warranty_end"]
+        )
 
     @api.constrains("warranty_months", "maintenance_months")
     def _check_months(self):

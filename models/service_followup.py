@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from .date_checks import check_date_years
 from .service_followup_plan import TRIGGERS
 from .service_history import SATISFACTION_LEVELS
 
@@ -184,6 +185,10 @@ class ServiceFollowup(models.Model):
     # The open follow-ups in their list order (My Follow-ups), found without
     # reading the carried-out history: flat as the history grows (make bench --growth).
     _open_index = models.Index("(planned_date, id) WHERE state IN ('planned', 'due', 'failed')")
+
+    @api.constrains("planned_date")
+    def _check_date_years(self):
+        check_date_years(self, ["planned_date"])
 
     @api.depends("step_id")
     def _compute_name(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .date_checks import check_date_years
+
 SATISFACTION_LEVELS = [
     ("0", "Not rated"),
     ("1", "Very dissatisfied"),
@@ -124,6 +126,10 @@ class ServiceHistory(models.Model):
     def _compute_company_id(self):
         for entry in self:
             entry.company_id = entry.order_id.company_id or entry.company_id or self.env.company
+
+    @api.constrains("date")
+    def _check_date_years(self):
+        check_date_years(self, ["date"])
 
     @api.onchange("equipment_id")
     def _onchange_equipment_id(self):

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty, plaintext2html
 
+from .date_checks import check_date_years
+
 # What the customer may ask for in the portal, and the type of case it opens.
 REQUEST_KINDS = {
     "repair": "repair",
@@ -115,6 +117,10 @@ class ServiceHistory(models.Model):
     @api.model
     def _get_workflow_initial_values(self):
         return {"case_state": "open"}
+
+    @api.constrains("deadline")
+    def _check_deadline_years(self):
+        check_date_years(self, ["deadline"])
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -83,3 +83,41 @@ class TestEquipmentInput(AfterSalesCommon):
             form.date_start = date(9999, 6, 1)
         self.assertIn(message, str(refused.exception))
         self.assertEqual(piece.date_start, date(2026, 6, 1))
+
+    def test_a_year_typed_with_a_zero_first_is_refused_on_every_date(self):
+        """0026 for 2026, on the dates users type: refused with the record and
+        the field named (Odoo's chatter cannot track a date before the year
+        1000: a traceback at the end of the call before)."""
+        self._track_equipment(self.product_kit)
+        self._create_plan("Thank you", [{"name": "Call", "delay_count": 2}])
+        order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
+        piece, followup = order.equipment_ids, order.followup_ids
+        case = self._create_history(self.customer, summary="Pump leaks")
+        user = self.service_user
+        for record, field in (
+            (piece, "date_start"),
+            (piece, "last_maintenance_date"),
+            (piece, "next_maintenance_date"),
+            (piece, "warranty_end"),
+            (followup, "planned_date"),
+            (case, "deadline"),
+            (case, "date"),
+        ):
+            with self.subTest(field=field), self.assertRaises(ValidationError) as refused:
+                record.with_user(user).write({field: "0026-01-15"})
+                record.flush_recordset()
+            self.assertIn("is in the year 26. Check the year.", str(refused.exception))
+            self.assertNotEqual(record[field] and record[field].year, 26)
+        with self.assertRaises(ValidationError) as refused:
+            self._create_history(self.customer, date="0026-01-15 10:00:00")
+        self.assertIn("Date is in the year 26", str(refused.exception))
+        wizard = Form(
+            self.env["service.followup.apply.wizard"]
+            .with_user(self.salesman)
+            .with_context(active_model="sale.order", active_ids=order.ids)
+        )
+        wizard.plan_id = self.env["service.followup.plan"].search([], limit=1)
+        wizard.start_date = date(26, 1, 15)
+        with self.assertRaises(ValidationError) as refused:
+            wizard.save()
+        self.assertIn("Count From is in the year 26", str(refused.exception))

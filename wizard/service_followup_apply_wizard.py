@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.date_checks import check_date_years
+
 
 class ServiceFollowupApplyWizard(models.TransientModel):
     _name = "service.followup.apply.wizard"
@@ -27,6 +29,10 @@ class ServiceFollowupApplyWizard(models.TransientModel):
             if self.env.context.get("active_model") == "sale.order":
                 values["order_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
         return values
+
+    @api.constrains("start_date")
+    def _check_start_date_years(self):
+        check_date_years(self, ["start_date"])
 
     @api.depends("order_ids")
     def _compute_company_ids(self):
