@@ -7,6 +7,7 @@ from . import service_history
 from . import service_history_case
 from . import service_followup_plan
 from . import service_followup
+from . import service_followup_closing
 from . import service_followup_execution
 from . import service_followup_rating
 from . import service_followup_mail
