@@ -227,9 +227,12 @@ class ServiceHistory(models.Model):
         """A service request of the portal user: an open case for the service
         department, about one of his pieces of equipment or in general.
 
-        Created as the portal user (his access rules say what he may create and
-        about which equipment); only the assignment and the activity, the service
-        department's side, are written by the system.
+        The only way a portal user creates an entry: he has no create right on
+        entries (over RPC he could otherwise log a maintenance that rolls his
+        piece's reminders forward, a sale, or an entry posing as the staff's).
+        What he chooses is checked here as him (the kind, the text, the files,
+        that he may read the piece); the case is then written by the system with
+        the values a request has, the creator staying him.
         """
         labels = dict(self._get_portal_request_kinds())
         if kind not in REQUEST_KINDS:
@@ -249,7 +252,7 @@ class ServiceHistory(models.Model):
         request_type = self.env["service.history.type"]._get_by_code(REQUEST_KINDS[kind])
         first_line = description.splitlines()[0][:80]
         subject = equipment.display_name if equipment else first_line
-        case = self.create(
+        case = self.sudo().create(
             {
                 "partner_id": self.env.user.partner_id.id,
                 "type_id": request_type.id,
@@ -264,9 +267,9 @@ class ServiceHistory(models.Model):
             }
         )
         # The service department's side of the request (portal users neither
-        # assign cases nor plan activities): sudo, on this new case only.
-        case.sudo()._assign_portal_request(attachments)
-        return case
+        # assign cases nor plan activities), on this new case only.
+        case._assign_portal_request(attachments)
+        return case.with_env(self.env)
 
     @api.model
     def _read_portal_request_files(self, files):

@@ -1,5 +1,6 @@
 import re
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
@@ -138,6 +139,46 @@ class TestPortal(HttpCase, AfterSalesCommon):
         )
         self.assertIn("Tell us what happens", answer.text)
         self.assertFalse(self.env["service.history"].search([("source", "=", "portal")]))
+
+    def test_the_customer_creates_entries_through_his_request_only(self):
+        """Over RPC, as the portal user: no entry of his own making (a
+        maintenance would roll his piece's reminder forward, a sale or a
+        rating would pose as the staff's). His request is still his."""
+        History = self.env["service.history"].with_user(self.portal_user)
+        maintenance = (self.piece.last_maintenance_date, self.piece.next_maintenance_date)
+        for code, values in (
+            ("maintenance", {"equipment_id": self.piece.id}),
+            ("sale", {}),
+            ("satisfaction", {"satisfaction": "5"}),
+            ("repair", {"source": "portal"}),
+        ):
+            with self.subTest(code=code), self.assertRaises(AccessError):
+                History.create(
+                    {
+                        "type_id": self.env["service.history.type"]._get_by_code(code).id,
+                        "partner_id": self.contact_anna.id,
+                        "summary": "Done by myself",
+                        "portal_visible": True,
+                        **values,
+                    }
+                )
+        self.assertEqual(
+            (self.piece.last_maintenance_date, self.piece.next_maintenance_date), maintenance
+        )
+        case = History._create_portal_request("question", "Which descaler do I use?")
+        self.assertEqual(case.env.user, self.portal_user, "returned as his")
+        self.assertEqual(case.create_uid, self.portal_user)
+        self.assertEqual(case.partner_id, self.contact_anna)
+        self.assertEqual((case.source, case.case_state), ("portal", "open"))
+        self.assertTrue(case.portal_visible)
+        self.assertEqual(case.owner_id, self.service_user)
+        self.assertEqual(case.description, "<p>Which descaler do I use?</p>")
+        # About another customer's piece: refused as him, nothing created.
+        with self.assertRaises(AccessError):
+            History._create_portal_request(
+                "repair", "Leaks", equipment=self.other_piece.with_user(self.portal_user)
+            )
+        self.assertEqual(History.search_count([("source", "=", "portal")]), 1)
 
     def test_a_file_too_large_refuses_the_whole_request(self):
         """The second file is over 10 MB: the customer is told, his text is
