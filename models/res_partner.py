@@ -28,91 +28,108 @@ LATEST_LINES_LIMIT = 20
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Every field here is the service department's (groups="base.group_user"):
+    # a portal customer reads his own contact over RPC, never its notes.
     service_notes = fields.Html(
         help="What the service department should know about this customer: "
         "preferences, site access, opening hours... Shared by all contacts "
         "of the company.",
+        groups="base.group_user",
     )
     service_email_opt_out = fields.Boolean(
         string="No After-Sales E-mails",
         help="The customer asked not to receive the after-sales e-mails (thank-you, rating "
         "requests, reminders); calls and visits still happen. Shared by all contacts of "
         "the company.",
+        groups="base.group_user",
     )
     service_history_count = fields.Integer(
-        string="Service History", compute="_compute_service_history_count"
+        string="Service History", compute="_compute_service_history_count", groups="base.group_user"
     )
     service_history_ids = fields.Many2many(
         "service.history",
         string="Latest Service Contacts",
         help="The latest contacts of the customer's company; the Service button opens them all.",
         compute="_compute_service_history_ids",
+        groups="base.group_user",
     )
     service_followup_ids = fields.Many2many(
         "service.followup",
         string="Follow-ups",
         compute="_compute_service_followup_ids",
+        groups="base.group_user",
     )
     service_followup_count = fields.Integer(
-        string="Open Follow-ups", compute="_compute_service_followup_ids"
+        string="Open Follow-ups", compute="_compute_service_followup_ids", groups="base.group_user"
     )
     service_sale_line_ids = fields.Many2many(
         "sale.order.line",
         string="Products Bought",
         help="The latest lines of the customer's confirmed orders.",
         compute="_compute_service_sale_line_ids",
+        groups="base.group_user",
     )
 
     # The customer at a glance (for the whole company: its contacts share it).
     service_last_contact_date = fields.Datetime(
-        string="Last Service Contact", compute="_compute_service_overview"
+        string="Last Service Contact", compute="_compute_service_overview", groups="base.group_user"
     )
     service_next_followup_date = fields.Date(
-        string="Next Follow-up", compute="_compute_service_overview"
+        string="Next Follow-up", compute="_compute_service_overview", groups="base.group_user"
     )
     service_satisfaction_avg = fields.Float(
         string="Average Satisfaction",
         compute="_compute_service_overview",
         digits=(3, 1),
         help="Average of the rated service contacts, from 1 (very dissatisfied) to 5.",
+        groups="base.group_user",
     )
     service_open_handover_count = fields.Integer(
         string="Open Handovers",
         compute="_compute_service_overview",
         help="Orders whose handover to the service department is not accepted yet.",
+        groups="base.group_user",
     )
-    service_product_count = fields.Integer(string="Products", compute="_compute_service_overview")
+    service_product_count = fields.Integer(
+        string="Products", compute="_compute_service_overview", groups="base.group_user"
+    )
     service_satisfaction_stars = fields.Selection(
         SATISFACTION_LEVELS,
         string="Satisfaction",
         compute="_compute_service_overview",
         help="The average satisfaction of the rated service contacts, rounded to a star.",
+        groups="base.group_user",
     )
     service_salesperson_id = fields.Many2one(
         "res.users",
         string="Sold by",
         compute="_compute_service_overview",
         help="The customer's salesperson, else the salesperson of his latest order.",
+        groups="base.group_user",
     )
     service_equipment_ids = fields.Many2many(
         "service.equipment",
         string="Equipment",
         compute="_compute_service_equipment_ids",
         help="The equipment in service at the customer's company.",
+        groups="base.group_user",
     )
     service_equipment_count = fields.Integer(
-        string="Equipment Count", compute="_compute_service_overview"
+        string="Equipment Count", compute="_compute_service_overview", groups="base.group_user"
     )
     service_open_case_count = fields.Integer(
         string="Open Cases",
         compute="_compute_service_overview",
         help="Complaints, repairs and service requests not resolved yet.",
+        groups="base.group_user",
     )
     service_next_maintenance_date = fields.Date(
-        string="Next Maintenance", compute="_compute_service_overview"
+        string="Next Maintenance", compute="_compute_service_overview", groups="base.group_user"
     )
     # Every entry of the customer's company (the customers who bought have a Sale entry).
-    service_entry_ids = fields.One2many("service.history", "commercial_partner_id")
+    service_entry_ids = fields.One2many(
+        "service.history", "commercial_partner_id", groups="base.group_user"
+    )
     service_customer_company_ids = fields.Many2many(
         "res.company",
         "res_partner_service_customer_company_rel",
@@ -123,6 +140,7 @@ class ResPartner(models.Model):
         store=True,
         help="The companies the customer bought from (a Sale entry in his service "
         "history): After-Sales > Customers lists him there.",
+        groups="base.group_user",
     )
 
     def _compute_service_overview(self):

@@ -9,9 +9,13 @@ from odoo.tools import format_list, formatLang, is_html_empty
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    service_history_ids = fields.One2many("service.history", "order_id")
+    # The service department's side of the order: not for the customer, who
+    # reads his orders in the portal (and over RPC).
+    service_history_ids = fields.One2many("service.history", "order_id", groups="base.group_user")
     service_history_count = fields.Integer(
-        string="Service Contacts", compute="_compute_service_history_count"
+        string="Service Contacts",
+        compute="_compute_service_history_count",
+        groups="base.group_user",
     )
     after_sales_advice_product_ids = fields.Many2many(
         "product.template",

@@ -10,11 +10,8 @@ from .service_followup_plan import EQUIPMENT_TRIGGERS
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    equipment_ids = fields.One2many(
-        "service.equipment",
-        "order_id",
-    )
-    equipment_count = fields.Integer(compute="_compute_equipment_count")
+    equipment_ids = fields.One2many("service.equipment", "order_id", groups="base.group_user")
+    equipment_count = fields.Integer(compute="_compute_equipment_count", groups="base.group_user")
 
     # === COMPUTE METHODS ===
 

@@ -6,8 +6,12 @@ from .service_followup_plan import EQUIPMENT_TRIGGERS
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    followup_ids = fields.One2many("service.followup", "order_id", string="Follow-ups")
-    followup_count = fields.Integer(string="Follow-up Count", compute="_compute_followup_count")
+    followup_ids = fields.One2many(
+        "service.followup", "order_id", string="Follow-ups", groups="base.group_user"
+    )
+    followup_count = fields.Integer(
+        string="Follow-up Count", compute="_compute_followup_count", groups="base.group_user"
+    )
 
     # === COMPUTE METHODS ===
 

@@ -46,13 +46,18 @@ class SaleOrder(models.Model):
         group_expand=True,
     )
     handover_result_ids = fields.One2many(
-        "service.handover.result", "order_id", string="Handover Checks", copy=False
+        "service.handover.result",
+        "order_id",
+        string="Handover Checks",
+        copy=False,
+        groups="base.group_user",
     )
     handover_note = fields.Html(
         string="Notes for the Technician",
         copy=False,
         help="What the service department must know to serve this customer: site, "
         "installation, agreements made during the sale...",
+        groups="base.group_user",
     )
     service_user_id = fields.Many2one(
         "res.users",
@@ -64,16 +69,31 @@ class SaleOrder(models.Model):
             ("share", "=", False),
             ("all_group_ids", "in", self.env.ref("sale_after_sales.group_after_sales_user").ids),
         ],
+        groups="base.group_user",
     )
-    handed_over_by_id = fields.Many2one("res.users", copy=False)
-    handover_date = fields.Datetime(string="Handed Over On", copy=False)
-    handover_accepted_date = fields.Datetime(string="Accepted On", copy=False)
-    handover_send_back_reason = fields.Text(string="Sent Back Because", copy=False)
-    handover_send_back_count = fields.Integer(string="Times Sent Back", copy=False)
-    handover_partner_email = fields.Char(related="partner_id.email", string="Customer E-mail")
-    handover_partner_phone = fields.Char(related="partner_id.phone", string="Customer Phone")
-    handover_blocking_count = fields.Integer(compute="_compute_handover_counts")
-    handover_warning_count = fields.Integer(compute="_compute_handover_counts")
+    handed_over_by_id = fields.Many2one("res.users", copy=False, groups="base.group_user")
+    handover_date = fields.Datetime(string="Handed Over On", copy=False, groups="base.group_user")
+    handover_accepted_date = fields.Datetime(
+        string="Accepted On", copy=False, groups="base.group_user"
+    )
+    handover_send_back_reason = fields.Text(
+        string="Sent Back Because", copy=False, groups="base.group_user"
+    )
+    handover_send_back_count = fields.Integer(
+        string="Times Sent Back", copy=False, groups="base.group_user"
+    )
+    handover_partner_email = fields.Char(
+        related="partner_id.email", string="Customer E-mail", groups="base.group_user"
+    )
+    handover_partner_phone = fields.Char(
+        related="partner_id.phone", string="Customer Phone", groups="base.group_user"
+    )
+    handover_blocking_count = fields.Integer(
+        compute="_compute_handover_counts", groups="base.group_user"
+    )
+    handover_warning_count = fields.Integer(
+        compute="_compute_handover_counts", groups="base.group_user"
+    )
     handover_is_late = fields.Boolean(
         string="Handover Late",
         compute="_compute_handover_is_late",

@@ -111,7 +111,7 @@ class ServiceEquipment(models.Model):
         index=True,
         tracking=True,
     )
-    notes = fields.Html()
+    notes = fields.Html(groups="base.group_user")  # internal: not in the portal
     history_ids = fields.One2many("service.history", "equipment_id", string="Service History")
     followup_ids = fields.One2many("service.followup", "equipment_id", string="Follow-ups")
     history_count = fields.Integer(compute="_compute_counts")

@@ -143,11 +143,13 @@ class ServiceFollowup(models.Model):
     mail_message_id = fields.Many2one(
         "mail.message", string="E-mail", ondelete="set null", copy=False
     )
-    feedback = fields.Html(copy=False)
+    # The staff's notes and the technical reason of a failure: not for the
+    # customer, who reads his follow-ups (the ratings he is asked for).
+    feedback = fields.Html(copy=False, groups="base.group_user")
     satisfaction = fields.Selection(SATISFACTION_LEVELS, default="0", copy=False)
     done_by_id = fields.Many2one("res.users", string="Done by", copy=False)
     done_date = fields.Datetime(string="Done on", copy=False)
-    failure_reason = fields.Text(copy=False)
+    failure_reason = fields.Text(copy=False, groups="base.group_user")
     attempt_count = fields.Integer(string="Attempts", copy=False)
     retry_date = fields.Datetime(
         string="Next Attempt", copy=False, help="When a failed follow-up is tried again."

@@ -180,6 +180,41 @@ class TestPortal(HttpCase, AfterSalesCommon):
             )
         self.assertEqual(History.search_count([("source", "=", "portal")]), 1)
 
+    def test_the_customer_never_reads_the_service_departments_notes(self):
+        """Over RPC he reads his own contact, orders, equipment and follow-ups,
+        but not what the staff wrote about them; his order's page still opens."""
+        self.contact_anna.commercial_partner_id.service_notes = "<p>Pays late: be firm</p>"
+        self.order.handover_note = "<p>Discount promised under the table</p>"
+        self.piece.notes = "<p>Dented on delivery, not told</p>"
+        plan = self._create_plan("Call", [{"name": "Call"}])
+        followup = self.env["service.followup"].create(
+            {
+                "order_id": self.order.id,
+                "plan_id": plan.id,
+                "step_id": plan.step_ids.id,
+                "trigger": plan.trigger,
+                "planned_date": "2026-12-01",
+            }
+        )
+        followup._workflow().write({"feedback": "<p>Rude on the phone</p>", "failure_reason": "x"})
+        portal = self.portal_user
+        for record, names in (
+            (self.contact_anna.commercial_partner_id, ["service_notes", "service_salesperson_id"]),
+            (self.order, ["handover_note", "handover_send_back_reason", "handover_result_ids"]),
+            (self.piece, ["notes"]),
+            (followup, ["feedback", "failure_reason"]),
+        ):
+            for name in names:
+                with self.subTest(model=record._name, field=name), self.assertRaises(AccessError):
+                    record.with_user(portal).read([name])
+            self.assertTrue(record.with_user(portal).read(["display_name"]), "he reads it")
+            self.assertFalse(set(names) & record.with_user(portal).fields_get().keys())
+        self.authenticate("saa_portal", "saa_portal")
+        page = self.url_open(self.order.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.order.name, page.text)
+        self.assertNotIn("under the table", page.text)
+
     def test_a_file_too_large_refuses_the_whole_request(self):
         """The second file is over 10 MB: the customer is told, his text is
         kept in the form, and no case is left without its files (he would send
