@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
 
@@ -51,6 +51,41 @@ class TestServiceHistoryAccess(AfterSalesCommon):
             self.entry.with_user(self.salesman).outcome = "Not mine"
         with self.assertRaises(AccessError):
             own.unlink()
+
+    def test_salesman_opens_an_entry_about_a_colleagues_order(self):
+        """On his own documents, he opens the entry about his colleague's order
+        as the form reads it (an access error before: the order's products were
+        read through lines he may not read). His own order's products are
+        offered on his entries, in one query for many entries."""
+        self.env.invalidate_all()  # as a new RPC call finds it
+        self.entry.with_user(self.salesman).web_read(
+            {"order_id": {"fields": {"display_name": {}}}, "order_product_ids": {}}
+        )
+        self.env.invalidate_all()
+        form = Form(self.entry.with_user(self.salesman))
+        self.assertEqual(form.summary, "Repaired the pump")
+        self.assertFalse(form.order_product_ids, "his colleague's lines stay unread")
+        mine = self._create_order(
+            self.customer, [(self.product_machine, 1), (self.product_kit, 2)], confirm=True
+        )
+        entry = Form(self.env["service.history"].with_user(self.salesman))
+        entry.partner_id = self.customer
+        entry.type_id = self.repair_type
+        entry.summary = "Machine check"
+        entry.order_id = mine
+        self.assertEqual(
+            set(entry.order_product_ids.ids), {self.product_machine.id, self.product_kit.id}
+        )
+        entries = self.env["service.history"].create(
+            [self._new_entry_vals(order_id=mine.id), self._new_entry_vals(order_id=self.order.id)]
+        )
+        entries = entries.with_user(self.service_user)
+        entries.mapped("order_product_ids")  # the rules and the orders read once
+        entries.invalidate_recordset(["order_product_ids"])
+        with self.assertQueryCount(1):  # the lines of both orders
+            self.assertEqual(
+                entries.mapped("order_product_ids"), self.product_machine | self.product_kit
+            )
 
     def test_service_user_handles_every_entry_but_cannot_delete(self):
         entry = self.entry.with_user(self.service_user)
