@@ -23,6 +23,7 @@ class SaleOrder(models.Model):
         compute="_compute_after_sales_advice_product_ids",
         help="The products of this order that have after-sales advice, in the order of its "
         "lines: the thank-you e-mail gives their advice.",
+        groups="base.group_user",  # products: portal users read none
     )
 
     # === COMPUTE METHODS ===
