@@ -63,6 +63,8 @@ class AfterSalesPortal(CustomerPortal):
             equipment.check_access("read")
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if not equipment:  # /my/equipment/0
+            return request.redirect("/my")
         entries = request.env["service.history"].search(
             [("equipment_id", "=", equipment.id)], limit=50
         )

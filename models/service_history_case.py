@@ -239,7 +239,8 @@ class ServiceHistory(models.Model):
             raise ValidationError(
                 self.env._("Choose what you need: a repair, a maintenance or an answer.")
             )
-        description = (description or "").strip()
+        # PostgreSQL stores no NUL character: a pasted one would fail the request.
+        description = (description or "").replace("\x00", "").strip()
         if not description:
             raise ValidationError(self.env._("Tell us what happens or what you need."))
         if len(description) > 10000:

@@ -215,6 +215,29 @@ class TestPortal(HttpCase, AfterSalesCommon):
         self.assertIn(self.order.name, page.text)
         self.assertNotIn("under the table", page.text)
 
+    def test_absurd_ids_and_characters_give_a_page_not_an_error(self):
+        """Id 0, ids past PostgreSQL's integers, a NUL character pasted in the
+        text: a redirection or the request, never a server error."""
+        self.authenticate("saa_portal", "saa_portal")
+        for url in (
+            "/my/equipment/0",
+            "/my/equipment/99999999999999999999",
+            "/my/service/0",
+            "/my/service/request?equipment_id=99999999999999999999",
+        ):
+            with self.subTest(url=url):
+                page = self.url_open(url, allow_redirects=False)
+                self.assertEqual(page.status_code, 303)
+                self.assertTrue(page.headers["Location"].endswith("/my"))
+        form = self.url_open("/my/service/request")
+        answer = self.url_open(
+            "/my/service/request",
+            data={"csrf_token": self._csrf(form), "kind": "repair", "description": "Le\x00aks"},
+        )
+        self.assertEqual(answer.status_code, 200)
+        case = self.env["service.history"].search([("source", "=", "portal")])
+        self.assertEqual(case.description, "<p>Leaks</p>")
+
     def test_a_file_too_large_refuses_the_whole_request(self):
         """The second file is over 10 MB: the customer is told, his text is
         kept in the form, and no case is left without its files (he would send
