@@ -48,6 +48,9 @@
         "demo/sale_after_sales_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "sale_after_sales/static/src/interactions/**/*",
+        ],
         "web.assets_tests": [
             "sale_after_sales/static/tests/tours/**/*",
         ],

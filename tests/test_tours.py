@@ -213,6 +213,7 @@ class TestTours(HttpCase, AfterSalesCommon):
             "/my/equipment", "sale_after_sales_portal_request_tour", login="saa_tour_portal"
         )
         case = self.env["service.history"].search([("source", "=", "portal")])
+        self.assertEqual(len(case), 1, "clicked twice, sent once")
         self.assertEqual((case.type_id.code, case.owner_id), ("repair", self.service_user))
         self.assertEqual(case.equipment_id, order.equipment_ids)
         self.start_tour(
