@@ -12,6 +12,7 @@ from . import service_followup_execution
 from . import service_followup_rating
 from . import service_followup_mail
 from . import service_equipment
+from . import service_equipment_warranty
 from . import service_handover_check
 from . import service_handover_result
 from . import product_template

@@ -121,3 +121,23 @@ class TestEquipmentInput(AfterSalesCommon):
         with self.assertRaises(ValidationError) as refused:
             wizard.save()
         self.assertIn("Count From is in the year 26", str(refused.exception))
+
+    def test_a_piece_from_an_order_stays_with_the_orders_customer(self):
+        """Its reminders are e-mailed on the order, to the order's customer:
+        given to another customer (over RPC, or in the form), the piece would
+        have its reminders sent to its former owner. Another contact of the same
+        company is fine; a piece recorded by hand goes to anyone."""
+        self._track_equipment(self.product_kit)
+        order = self._create_order(self.customer, [(self.product_kit, 1)], confirm=True)
+        piece = order.equipment_ids.with_user(self.service_user)
+        with self.assertRaises(ValidationError) as refused:
+            piece.partner_id = self.other_customer
+        self.assertIn(f"came with order {order.name}", str(refused.exception))
+        self.assertEqual(piece.partner_id, self.customer)
+        piece.partner_id = self.contact_anna  # a contact of the same company
+        self.assertEqual(piece.partner_id, self.contact_anna)
+        by_hand = self.Equipment.create(self._piece_vals())
+        by_hand.partner_id = self.other_customer
+        with self.assertRaises(ValidationError):
+            by_hand.order_id = order  # tied to another customer's order
+        self.assertFalse(by_hand.order_id)
