@@ -23,9 +23,11 @@ class ServiceEquipment(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "service.bulk.create.mixin",
+        "service.workflow.mixin",
     ]
     _order = "commercial_partner_id, product_id, id"
     _check_company_auto = True
+    _derived_fields = ("commercial_partner_id",)  # service.workflow.mixin
 
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, precompute=True, required=True

@@ -42,6 +42,7 @@ class ServiceFollowup(models.Model):
         "equipment_id",
         "equipment_due_date",
     )
+    _derived_fields = ("partner_id", "commercial_partner_id", "company_id")
     _workflow_fields = (
         *_workflow_create_fields,
         "state",

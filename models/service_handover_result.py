@@ -13,6 +13,7 @@ class ServiceHandoverResult(models.Model):
 
     # Results are computed by the checks and ticked by action_tick only.
     _workflow_create_fields = ("order_id", "check_id")
+    _derived_fields = ("company_id", "sequence")
     _workflow_fields = (
         *_workflow_create_fields,
         "state",

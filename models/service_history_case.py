@@ -36,6 +36,7 @@ class ServiceHistory(models.Model):
 
     # The case's state and when it was resolved change through its buttons.
     _workflow_fields = ("case_state", "resolved_date")
+    _derived_fields = ("commercial_partner_id", "is_case")
 
     is_case = fields.Boolean(related="type_id.is_case", store=True, index=True)
     case_state = fields.Selection(

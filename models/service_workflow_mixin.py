@@ -36,9 +36,17 @@ class ServiceWorkflowMixin(models.AbstractModel):
     _workflow_fields = ()
     # Among them, the ones that may be given on create (what the record is about).
     _workflow_create_fields = ()
+    # Stored copies of another record's fields (``related=..., store=True``):
+    # they follow their source. Odoo stores a value written on them as it is,
+    # without passing it on (they are read-only), so the copy would disagree
+    # with its source, and the record rules that read it (the customer's, the
+    # company's) would follow the copy. Refused on write and create.
+    _derived_fields = ()
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_derived_vals(vals)
         if not self._in_workflow():
             defaults = {
                 key.removeprefix("default_"): value
@@ -50,6 +58,7 @@ class ServiceWorkflowMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_derived_vals(vals)
         if not self._in_workflow():
             owned = [name for name in self._workflow_fields if name in vals]
             if owned:
@@ -79,6 +88,20 @@ class ServiceWorkflowMixin(models.AbstractModel):
         ]
         if owned:
             self._raise_workflow_error(owned)
+
+    def _check_derived_vals(self, vals):
+        derived = [name for name in self._derived_fields if name in vals]
+        if derived:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of %(model)s follow the records they come from: change "
+                    "those instead.",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env) for name in derived
+                    ),
+                    model=self.env["ir.model"]._get(self._name).name,
+                )
+            )
 
     def _raise_workflow_error(self, names):
         labels = ", ".join(self._fields[name]._description_string(self.env) for name in names)

@@ -127,3 +127,44 @@ class TestFollowupSecurity(AfterSalesCommon):
         )
         self.assertEqual(call.activity_id.user_id, self.other_salesman)
         self.assertEqual(str(call.activity_id.date_deadline), "2026-11-25")
+
+    def test_the_customer_a_record_belongs_to_is_never_written_by_hand(self):
+        """The customer (and company) of a follow-up, an entry and a piece are
+        copies of their order's or contact's, which the customer's portal rules
+        read. Written directly over RPC, Odoo would store the copy as given: the
+        record would show in another customer's portal. Refused, even to the
+        service department, on write and on create."""
+        self._track_equipment(self.product_machine)
+        order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
+        followup = self._followup(order, self.step_call)
+        piece = order.equipment_ids
+        entry = self._create_history(self.customer, order_id=order.id)
+        stranger = self.other_customer
+        for record, names in (
+            (followup, ["partner_id", "commercial_partner_id", "company_id"]),
+            (entry, ["commercial_partner_id", "is_case"]),
+            (piece, ["commercial_partner_id"]),
+        ):
+            for name in names:
+                value = True if name == "is_case" else stranger.id
+                if name == "company_id":
+                    value = self.other_company.id
+                with self.subTest(model=record._name, field=name):
+                    with self.assertRaisesRegex(UserError, "follow the records they come from"):
+                        record.with_user(self.service_user).write({name: value})
+        self.assertEqual(
+            (
+                followup.commercial_partner_id,
+                entry.commercial_partner_id,
+                piece.commercial_partner_id,
+            ),
+            (self.customer, self.customer, self.customer),
+        )
+        with self.assertRaisesRegex(UserError, "follow the records they come from"):
+            self.env["service.equipment"].with_user(self.service_user).create(
+                {
+                    "product_id": self.product_machine.id,
+                    "partner_id": self.customer.id,
+                    "commercial_partner_id": stranger.id,
+                }
+            )
