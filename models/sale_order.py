@@ -49,21 +49,17 @@ class SaleOrder(models.Model):
             return not is_html_empty(template.after_sales_advice)
 
         saved = self.filtered(lambda order: isinstance(order.id, int))
-        lines = self.env["sale.order.line"].search_fetch(
-            [("order_id", "in", saved.ids), ("product_id", "!=", False)],
-            ["order_id", "product_id"],
-        )
+        products = saved._get_line_products()
         # The advice of all their products read at once, not order by order.
-        advised = set(lines.product_id.product_tmpl_id.filtered(has_advice).ids)
-        templates = defaultdict(list)
-        for line in lines:
-            if (template_id := line.product_id.product_tmpl_id.id) in advised:
-                templates[line.order_id.id].append(template_id)
+        advised = (
+            self.env["product.product"]
+            .union(*products.values())
+            .product_tmpl_id.filtered(has_advice)
+        )
         for order in self:
             if order in saved:
-                order.after_sales_advice_product_ids = self.env["product.template"].browse(
-                    dict.fromkeys(templates[order.id])
-                )
+                # In line order (an intersection keeps its left side's order).
+                order.after_sales_advice_product_ids = products[order.id].product_tmpl_id & advised
             else:
                 order.after_sales_advice_product_ids = (
                     order.order_line.product_id.product_tmpl_id.filtered(has_advice)
@@ -196,6 +192,22 @@ class SaleOrder(models.Model):
             "user_id": self.user_id.id or self.env.user.id,
             **values,
         }
+
+    def _get_line_products(self):
+        """{order id: the products of its lines, in line order} for the saved
+        orders of ``self``: the order and product of their lines read in one
+        query (not every column of every line), with the current user's rights
+        (a salesperson on his own documents gets nothing of his colleagues')."""
+        products = defaultdict(lambda: self.env["product.product"])
+        order_ids = [order_id for order_id in self.ids if isinstance(order_id, int)]
+        if order_ids:
+            lines = self.env["sale.order.line"].search_fetch(
+                [("order_id", "in", order_ids), ("product_id", "!=", False)],
+                ["order_id", "product_id"],
+            )
+            for line in lines:
+                products[line.order_id.id] |= line.product_id
+        return products
 
     def _get_after_sales_advice_products(self):
         """The products of this order that have after-sales advice (for e-mails)."""

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -119,14 +117,7 @@ class ServiceHistory(models.Model):
         # The lines the user may read, in one query for the entries: a
         # salesperson on his own documents opens the entries about his
         # colleagues' orders too (without their lines, as everywhere else).
-        orders = self.order_id._origin
-        products = defaultdict(lambda: self.env["product.product"])
-        if orders:
-            lines = self.env["sale.order.line"].search_fetch(
-                [("order_id", "in", orders.ids)], ["order_id", "product_id"]
-            )
-            for line in lines:
-                products[line.order_id.id] |= line.product_id
+        products = self.order_id._origin._get_line_products()
         for entry in self:
             entry.order_product_ids = products[entry.order_id._origin.id]
 
