@@ -96,20 +96,22 @@ class ServiceWorkflowMixin(models.AbstractModel):
                 self.env._(
                     "%(fields)s of %(model)s follow the records they come from: change "
                     "those instead.",
-                    fields=", ".join(
-                        self._fields[name]._description_string(self.env) for name in derived
-                    ),
-                    model=self.env["ir.model"]._get(self._name).name,
+                    **self._describe_fields(derived),
                 )
             )
 
     def _raise_workflow_error(self, names):
-        labels = ", ".join(self._fields[name]._description_string(self.env) for name in names)
         raise UserError(
             self.env._(
                 "%(fields)s of %(model)s change only through its buttons (the workflow "
                 "records who did what and when), not by editing them.",
-                fields=labels,
-                model=self.env["ir.model"]._get(self._name).name,
+                **self._describe_fields(names),
             )
         )
+
+    def _describe_fields(self, names):
+        """The labels of fields ``names`` and the model's name, for a message."""
+        return {
+            "fields": ", ".join(self._fields[name]._description_string(self.env) for name in names),
+            "model": self.env["ir.model"]._get(self._name).name,
+        }
