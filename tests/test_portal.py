@@ -42,6 +42,17 @@ class TestPortal(HttpCase, AfterSalesCommon):
     def _csrf(self, page):
         return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
+    def _send_request(self, files=None, **data):
+        """Open the request form (of ``data``'s piece, if any) and send it, as
+        the customer's browser does."""
+        equipment = data.get("equipment_id")
+        form = self.url_open(
+            f"/my/service/request?equipment_id={equipment}" if equipment else "/my/service/request"
+        )
+        return self.url_open(
+            "/my/service/request", data={"csrf_token": self._csrf(form), **data}, files=files
+        )
+
     def test_the_customer_sees_his_equipment_advice_and_visible_history(self):
         self.authenticate("saa_portal", "saa_portal")
         home = self.url_open("/my/home")
@@ -83,15 +94,10 @@ class TestPortal(HttpCase, AfterSalesCommon):
 
     def test_the_customer_requests_a_repair_and_talks_with_the_service(self):
         self.authenticate("saa_portal", "saa_portal")
-        form = self.url_open(f"/my/service/request?equipment_id={self.piece.id}")
-        answer = self.url_open(
-            "/my/service/request",
-            data={
-                "csrf_token": self._csrf(form),
-                "equipment_id": self.piece.id,
-                "kind": "repair",
-                "description": "Water under the machine since Monday.",
-            },
+        answer = self._send_request(
+            equipment_id=self.piece.id,
+            kind="repair",
+            description="Water under the machine since Monday.",
             files={"attachments": ("leak.txt", b"a photo would be here", "text/plain")},
         )
         self.assertEqual(answer.status_code, 200)
@@ -127,16 +133,9 @@ class TestPortal(HttpCase, AfterSalesCommon):
 
     def test_bad_requests_are_refused_with_a_message(self):
         self.authenticate("saa_portal", "saa_portal")
-        form = self.url_open("/my/service/request")
-        answer = self.url_open(
-            "/my/service/request",
-            data={"csrf_token": self._csrf(form), "kind": "hack", "description": "x"},
-        )
+        answer = self._send_request(kind="hack", description="x")
         self.assertIn("Choose what you need", answer.text)
-        answer = self.url_open(
-            "/my/service/request",
-            data={"csrf_token": self._csrf(form), "kind": "question", "description": "   "},
-        )
+        answer = self._send_request(kind="question", description="   ")
         self.assertIn("Tell us what happens", answer.text)
         self.assertFalse(self.env["service.history"].search([("source", "=", "portal")]))
 
@@ -229,11 +228,7 @@ class TestPortal(HttpCase, AfterSalesCommon):
                 page = self.url_open(url, allow_redirects=False)
                 self.assertEqual(page.status_code, 303)
                 self.assertTrue(page.headers["Location"].endswith("/my"))
-        form = self.url_open("/my/service/request")
-        answer = self.url_open(
-            "/my/service/request",
-            data={"csrf_token": self._csrf(form), "kind": "repair", "description": "Le\x00aks"},
-        )
+        answer = self._send_request(kind="repair", description="Le\x00aks")
         self.assertEqual(answer.status_code, 200)
         case = self.env["service.history"].search([("source", "=", "portal")])
         self.assertEqual(case.description, "<p>Leaks</p>")
@@ -243,15 +238,10 @@ class TestPortal(HttpCase, AfterSalesCommon):
         kept in the form, and no case is left without its files (he would send
         it again and the service would get two)."""
         self.authenticate("saa_portal", "saa_portal")
-        form = self.url_open(f"/my/service/request?equipment_id={self.piece.id}")
-        answer = self.url_open(
-            "/my/service/request",
-            data={
-                "csrf_token": self._csrf(form),
-                "equipment_id": self.piece.id,
-                "kind": "repair",
-                "description": "The steam wand leaks.",
-            },
+        answer = self._send_request(
+            equipment_id=self.piece.id,
+            kind="repair",
+            description="The steam wand leaks.",
             files=[
                 ("attachments", ("note.txt", b"first file", "text/plain")),
                 ("attachments", ("video.mp4", b"x" * (10 * 1024 * 1024 + 1), "video/mp4")),
