@@ -26,6 +26,7 @@ from . import sale_order_handover_notes
 from . import sale_order_equipment
 from . import sale_order_line
 from . import res_partner
+from . import res_partner_handover
 from . import res_users
 from . import account_move
 from . import mail_activity

@@ -8,18 +8,6 @@ from .sale_order_handover import OPEN_HANDOVER_STATES
 from .service_followup import OPEN_STATES
 from .service_history import SATISFACTION_LEVELS
 
-# The customer's details the handover checks read.
-HANDOVER_PARTNER_FIELDS = {
-    "email",
-    "phone",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "state_id",
-    "country_id",
-}
-
 # How many of the latest contacts, follow-ups and order lines the Service tab shows.
 LATEST_LIMIT = 10
 LATEST_LINES_LIMIT = 20
@@ -354,10 +342,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._check_service_customer_vals([vals])
-        result = super().write(vals)
-        if HANDOVER_PARTNER_FIELDS & vals.keys():
-            self._refresh_handover_checks()
-        return result
+        return super().write(vals)
 
     def _check_service_customer_vals(self, vals_list):
         """Which companies a customer bought from follows his Sale entries:
@@ -369,26 +354,6 @@ class ResPartner(models.Model):
                     "log or delete a Sale entry instead of setting it."
                 )
             )
-
-    def _refresh_handover_checks(self):
-        """The handover checks of the orders of these customers (or delivered
-        to these addresses) follow the customer's details as they change."""
-        # Whoever edits the contact need not read every order of it; results
-        # are system records: sudo.
-        orders = (
-            self.env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "sale"),
-                    ("handover_state", "in", ("checking", "sent_back")),
-                    "|",
-                    ("partner_id", "child_of", self.commercial_partner_id.ids),
-                    ("partner_shipping_id", "in", self.ids),
-                ]
-            )
-        )
-        orders._refresh_handover_checks()
 
     def action_edit_service_notes(self):
         """Open the service notes of the customer's company for editing (by
@@ -422,15 +387,4 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_filter_open": 1}
-        return action
-
-    def action_view_service_handovers(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale_after_sales.sale_order_action_handover"
-        )
-        action["domain"] = [
-            ("partner_id", "child_of", self.commercial_partner_id.id),
-            ("handover_state", "in", OPEN_HANDOVER_STATES),
-        ]
         return action
