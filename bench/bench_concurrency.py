@@ -2,17 +2,24 @@
 (``make bench --concurrency-check P``): 1, 2, ... P processes (not threads: each
 its own Python interpreter, registry and connection, as several servers or
 cron workers) run the scheduled action at once on the same number of due
-follow-ups; each follow-up must be carried out exactly once."""
+follow-ups; each follow-up must be carried out exactly once. Then a process
+is killed midway (``SIGKILL``, as a crashed server or a worker killed for its
+memory): what it committed stays done, what it held is done by the others,
+and no customer gets an e-mail twice."""
 
 import json
 import os
+import signal
 import subprocess
 import time
+
+import odoo.sql_db
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "concurrency_worker.py")
 
 
-def _run_processes(bench, count):
+def _start_processes(bench, count):
+    """Start ``count`` worker processes; they begin together, at the time returned."""
     click_odoo = os.environ["SAA_BENCH_CLICK_ODOO"]
     config, database = os.environ["SAA_BENCH_CONFIG"], os.environ["SAA_BENCH_DB"]
     start_at = time.time() + 15  # time to load the registry in each process
@@ -36,6 +43,11 @@ def _run_processes(bench, count):
         )
         for _index in range(count)
     ]
+    return workers, start_at
+
+
+def _run_processes(bench, count):
+    workers, start_at = _start_processes(bench, count)
     results = []
     for worker in workers:
         output, _errors = worker.communicate()
@@ -89,3 +101,77 @@ def concurrency_check(bench, partner, product, user):
     if failed:
         raise SystemExit("concurrency check FAILED")
     print("  concurrency check OK: every follow-up carried out once")
+    kill_check(bench, partner, product, user)
+
+
+def _count_done(database, order_ids):
+    """The follow-ups of these orders carried out, as committed (its own connection)."""
+    with odoo.sql_db.db_connect(database).cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM service_followup WHERE order_id = ANY(%s) AND state = 'due'",
+            [order_ids],
+        )
+        return cursor.fetchone()[0]
+
+
+def kill_check(bench, partner, product, user):
+    """Two processes carry out follow-ups that e-mail the customer and plan
+    an activity; one is killed (``SIGKILL``) once a quarter is committed,
+    then another process is started for what is left. Each order must have
+    one e-mail and one activity, every follow-up carried out."""
+    env, cr, args = bench.env, bench.cr, bench.args
+    count = args.concurrency_orders
+    call = env.ref("mail.mail_activity_data_call")
+    template = env.ref("sale_after_sales.mail_template_followup_thank_you")
+    plan = bench.only_plan(
+        "Bench: kill check",
+        {
+            "name": "Thank you and call",
+            "send_mail": True,
+            "mail_template_id": template.id,
+            "activity_type_id": call.id,
+            "delay_count": 0,
+        },
+    )
+    print(f"\nkilled midway: {count} due follow-ups (an e-mail and an activity each)")
+    orders = bench.create_orders(count, partner, product, user)
+    plan.active = False
+    cr.commit()
+    database = os.environ["SAA_BENCH_DB"]
+    workers, start_at = _start_processes(bench, 2)
+    time.sleep(max(0.0, start_at - time.time()))
+    while (done_at_kill := _count_done(database, orders.ids)) < count // 4:
+        if any(worker.poll() is not None for worker in workers):
+            raise SystemExit("kill check: a worker ended before it could be killed")
+        time.sleep(0.05)
+    workers[0].send_signal(signal.SIGKILL)
+    workers[0].wait()
+    workers[1].communicate()
+    done_by_survivor = _count_done(database, orders.ids)
+    _run_processes(bench, 1)  # the next run of the scheduled action
+    env.invalidate_all()
+    done = env["service.followup"].search_count(
+        [("order_id", "in", orders.ids), ("plan_id", "=", plan.id), ("state", "=", "due")]
+    )
+    doubles = {}
+    for table, order_column, model_column in (
+        ("mail_activity", "res_id", "res_model"),
+        ("mail_message", "res_id", "model"),
+    ):
+        kind = "AND message_type = 'email_outgoing'" if table == "mail_message" else ""
+        cr.execute(
+            f"""SELECT count(DISTINCT {order_column}), count(*) FROM {table}
+                 WHERE {model_column} = 'sale.order' AND {order_column} = ANY(%s) {kind}""",  # noqa: S608 - names above
+            [orders.ids],
+        )
+        doubles[table] = cr.fetchone()
+    print(
+        f"  killed one of 2 processes at {done_at_kill} carried out; the other left "
+        f"{count - done_by_survivor}; the next run finished them: carried out {done}/{count}; "
+        f"activities {doubles['mail_activity'][1]} on {doubles['mail_activity'][0]} orders, "
+        f"e-mails {doubles['mail_message'][1]} on {doubles['mail_message'][0]} orders",
+        flush=True,
+    )
+    if done != count or any(rows != (count, count) for rows in doubles.values()):
+        raise SystemExit("kill check FAILED")
+    print("  kill check OK: nothing lost, nothing done twice")
