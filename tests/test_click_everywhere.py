@@ -31,8 +31,73 @@ class TestClickEverywhere(HttpCase, AfterSalesCommon):
         )
         order.handover_note = "<p>Ring twice.</p>"
         order.action_start_handover()
-        cls._create_history(cls.customer, order_id=order.id, satisfaction="2")
-        cls._create_history(cls.customer, type_id=cls.repair_type.id, summary="Leaks")
+        cls.order = order
+        cls.entry = cls._create_history(cls.customer, order_id=order.id, satisfaction="2")
+        cls.case = cls._create_history(cls.customer, type_id=cls.repair_type.id, summary="Leaks")
+
+    # A form opened in the browser, each of its tabs shown in turn: the web
+    # client's own checks (widgets, expressions, fields of the inline lists)
+    # run there and nowhere else.
+    OPEN_FORM = """
+        (async () => {
+            const wait = async (selector) => {
+                for (let tries = 0; tries < 200; tries++) {
+                    const element = document.querySelector(selector);
+                    if (element) return element;
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                }
+                throw new Error(`${selector} not found on ${location.pathname}`);
+            };
+            await wait(".o_form_view .o_form_sheet_bg, .o_form_view .o_form_renderer");
+            for (const tab of document.querySelectorAll(".o_notebook .nav-link")) {
+                tab.click();
+                await new Promise((resolve) => setTimeout(resolve, 300));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            if (document.querySelector(".o_error_dialog, .o_dialog .modal-title.text-danger")) {
+                throw new Error(`error dialog on ${location.pathname}`);
+            }
+            console.log("test successful");
+        })();
+    """
+
+    def _forms(self):
+        """(model, record) pairs: one record of each model with a form."""
+        equipment = self.order.equipment_ids[:1]
+        followup = self.env["service.followup"].search([("order_id", "=", self.order.id)], limit=1)
+        self.assertTrue(equipment and followup, "the order has a piece and a follow-up")
+        return [
+            self.order,
+            self.customer,
+            self.entry,
+            self.case,
+            followup,
+            equipment,
+            followup.plan_id,
+            self.env["service.handover.check"].search([], limit=1),
+            self.repair_type,
+        ]
+
+    def _open_forms(self, login, records):
+        for record in records:
+            with self.subTest(model=record._name):
+                self.browser_js(
+                    f"/odoo/{record._name}/{record.id}",
+                    self.OPEN_FORM,
+                    "odoo.isReady === true",
+                    login=login,
+                    timeout=60,
+                )
+
+    def test_forms_as_administrator(self):
+        self._open_forms("admin", self._forms())
+
+    def test_forms_as_service_user(self):
+        # The configuration (plans, checks, types) is the managers'.
+        self._open_forms(self.service_user.login, self._forms()[:6])
+
+    def test_forms_as_salesperson(self):
+        self._open_forms(self.salesman.login, self._forms()[:6])
 
     def _click_everywhere(self, login):
         self.browser_js(
