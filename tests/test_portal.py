@@ -266,3 +266,45 @@ class TestPortal(HttpCase, AfterSalesCommon):
         self.assertEqual(action["url"], self.visit.get_portal_url())
         action = self.piece.with_user(self.service_user).action_customer_preview()
         self.assertIn(f"/my/equipment/{self.piece.id}", action["url"])
+
+    def test_every_page_opens_in_the_browser(self):
+        """Each portal page in headless Chromium, the chatter loaded where
+        there is one: its scripts run without an error (the request form's
+        interaction among them), and the page is the one asked for."""
+        case = (
+            self.env["service.history"]
+            .with_user(self.portal_user)
+            ._create_portal_request("repair", "Leaks", equipment=self.piece)
+        )
+        check = """
+            (async () => {
+                for (let tries = 0; tries < 100 && !document.querySelector("#wrap"); tries++) {
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                }
+                if (document.querySelector(".o_portal_chatter")) {
+                    // Loaded after the page, by a script of the page's bundle.
+                    for (let tries = 0; tries < 100 && !odoo.portalChatterReady; tries++) {
+                        await new Promise((resolve) => setTimeout(resolve, 50));
+                    }
+                    await odoo.portalChatterReady;
+                }
+                await new Promise((resolve) => setTimeout(resolve, 300));
+                if (!document.querySelector("#wrap") || location.pathname !== "%s") {
+                    throw new Error(`no page at ${location.pathname}`);
+                }
+                console.log("test successful");
+            })();
+        """
+        for url in (
+            "/my/home",
+            "/my/equipment",
+            f"/my/equipment/{self.piece.id}",
+            "/my/service",
+            f"/my/service/{self.visit.id}",
+            f"/my/service/{case.id}",
+            f"/my/service/request?equipment_id={self.piece.id}",
+            f"/my/orders/{self.order.id}",
+        ):
+            with self.subTest(url=url):
+                path = url.partition("?")[0]
+                self.browser_js(url, check % path, login="saa_portal", timeout=60)
