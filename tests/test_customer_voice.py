@@ -80,6 +80,17 @@ class TestCustomerRating(HttpCase, CustomerVoiceCommon):
         self.assertIn("leaks", case.description)
         self.assertEqual(case.activity_ids.user_id, self.service_user)
 
+    def test_the_customer_answers_in_the_browser(self):
+        """The link of the e-mail, followed in a browser by someone not
+        logged in: Odoo's rating page, the comment typed and sent."""
+        followup = self._rated_followup()
+        token = followup.rating_ids.access_token
+        self.start_tour(f"/rate/{token}/1", "sale_after_sales_rating_answer_tour", login=None)
+        self.assertEqual((followup.state, followup.answer_state), ("done", "answered"))
+        self.assertEqual(followup.satisfaction, "1")
+        self.assertIn("leaks", followup.case_id.description)
+        self.assertEqual(followup.case_id.owner_id, self.service_user)
+
     def test_a_token_of_nothing_gives_nothing(self):
         page = self.url_open("/rate/not-a-token/5")
         self.assertNotEqual(page.status_code, 200)

@@ -366,3 +366,22 @@ registry.category("web_tour.tours").add("sale_after_sales_customers_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sale_after_sales_rating_answer_tour", {
+    steps: () => [
+        {
+            content: "The customer followed 'Unhappy' in his e-mail: he says why",
+            trigger: "form textarea[name=feedback]",
+            run: "edit The machine leaks.",
+        },
+        {
+            trigger: "form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "His answer is recorded",
+            trigger: "h3:contains(Thank you for your feedback)",
+        },
+    ],
+});
