@@ -158,6 +158,20 @@ class TestTours(HttpCase, AfterSalesCommon):
         self.assertEqual(entry.satisfaction, "4")
         self.assertIn("descaling", entry.outcome or f"feedback={followup.feedback!r}")
 
+    def test_salesperson_applies_a_plan_from_the_orders_list(self):
+        """The wizard opens from the Actions menu of the selected orders; the
+        plan is chosen in its field (whose domain the web client evaluates)."""
+        order = self._quotation()
+        order.action_confirm()
+        self.assertFalse(order.followup_ids)
+        self._create_plan("Winter check", [{"name": "Winter call", "delay_count": 10}])
+        self.start_tour(
+            "/odoo/action-sale.action_orders",
+            "sale_after_sales_apply_plan_tour",
+            login=self.salesman.login,
+        )
+        self.assertEqual(order.followup_ids.mapped("name"), ["Winter call"])
+
     def test_customers_list_in_the_web_client(self):
         """The Customers menu evaluates its domain in the browser (the company
         switcher's companies): the customer who bought is listed, the one who

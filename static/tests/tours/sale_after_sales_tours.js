@@ -385,3 +385,41 @@ registry.category("web_tour.tours").add("sale_after_sales_rating_answer_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sale_after_sales_apply_plan_tour", {
+    steps: () => [
+        {
+            content: "The salesperson selects his order in the orders list",
+            trigger: ".o_list_view .o_data_row:contains(Brightwater Bakery) .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            trigger: ".o_control_panel .o_cp_action_menus i.fa-cog",
+            run: "click",
+        },
+        {
+            content: "He applies a plan to it",
+            trigger: ".o-dropdown--menu span:contains(Apply a Follow-up Plan)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=plan_id] input",
+            run: "edit Winter",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(Winter check)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=plan_id] input:value(Winter check)",
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "The dialog closes",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
