@@ -33,9 +33,16 @@ from bench_handover import handover_checks
 from bench_peers import activity_plan_wizard, automation_rule_activities
 from bench_rating import rating
 
+from odoo.addons.sale_after_sales.models.service_followup_execution import DEFAULT_BATCH_SIZE
+
 parser = argparse.ArgumentParser(prog="bench/run")
 parser.add_argument("--count", type=int, default=2_000, help="orders (default 2000)")
-parser.add_argument("--batch-size", type=int, default=200, help="follow-ups per batch")
+parser.add_argument(
+    "--batch-size",
+    type=int,
+    default=DEFAULT_BATCH_SIZE,
+    help=f"follow-ups per batch (default {DEFAULT_BATCH_SIZE}, the scheduled action's)",
+)
 parser.add_argument(
     "--rounds",
     type=int,

@@ -151,7 +151,7 @@ class TestFollowupFaults(AfterSalesCommon):
         with self.assertLogs(
             "odoo.addons.sale_after_sales.models.service_followup_execution", "WARNING"
         ):
-            self.assertEqual(Followup._get_batch_size(), 200)
+            self.assertEqual(Followup._get_batch_size(), 1000)
         with self.assertLogs(
             "odoo.addons.sale_after_sales.models.service_followup_execution", "WARNING"
         ):

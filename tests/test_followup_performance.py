@@ -2,6 +2,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
@@ -210,6 +211,47 @@ class TestFollowupPerformance(AfterSalesCommon):
                 str(message.body), str(message._fields["body"].convert_to_cache(body, message))
             )
             self.assertLess(len(message.body), len(mail.body_html))
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_one_failing_followup_in_a_large_batch_is_found_by_halving_it(self):
+        """A follow-up failing outside its e-mail (here an integrator's override
+        of the activity hook failing for one order) fails alone, with its
+        reason; the batch is tried in halves to find it, not a follow-up at a
+        time: 13 tries for 64 follow-ups, where there were 65."""
+        self.env["service.followup.plan"].search([]).active = False
+        self._create_plan("Calls", [{"name": "Welcome call"}])
+        followups = self._due_followups(64)
+        broken = followups[37]
+        Followup = type(self.env["service.followup"])
+        prepare, execute = Followup._prepare_activity_vals, Followup._execute
+        tries = []
+
+        def failing_prepare(followup):
+            if followup == broken:
+                raise UserError(followup.env._("The CRM refuses this customer."))
+            return prepare(followup)
+
+        def counting_execute(followups):
+            tries.append(len(followups))
+            return execute(followups)
+
+        with (
+            patch.object(Followup, "_prepare_activity_vals", failing_prepare),
+            patch.object(Followup, "_execute", counting_execute),
+        ):
+            followups._process()
+        self.env.flush_all()
+
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("The CRM refuses this customer.", broken.failure_reason)
+        self.assertIn("Welcome call", broken.failure_reason)
+        self.assertFalse(broken.activity_id)
+        others = followups - broken
+        self.assertEqual(set(others.mapped("state")), {"due"})
+        self.assertEqual(len(others.activity_id), 63)
+        self.assertEqual(set(others.mapped("attempt_count")), {1})
+        # The whole batch, then both halves of each failing part, first half first.
+        self.assertEqual(tries, [64, 32, 32, 16, 8, 4, 4, 2, 1, 1, 2, 8, 16])
 
     @freeze_time("2026-11-20 10:00:00")
     def test_one_email_failing_to_render_costs_one_followup(self):
