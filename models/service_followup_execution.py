@@ -330,11 +330,15 @@ class ServiceFollowup(models.Model):
         customer who opted out. A follow-up whose e-mail fails to render is
         marked failed, with nothing of it done; the others go on."""
 
-        # What a step asks is read once per step, not once per follow-up.
+        # What a step asks is read once per step, not once per follow-up: the
+        # batch is grouped by step once.
+        by_step = self.grouped("step_id")
+
         def of_steps(condition):
             """These follow-ups (in their order) whose step meets ``condition``."""
-            steps = self.step_id.filtered(condition)
-            return self.filtered(lambda f: f.step_id in steps) if steps else self.browse()
+            return self & self.browse().concat(
+                *(followups for step, followups in by_step.items() if condition(step))
+            )
 
         mailable = of_steps(lambda s: s.send_mail or s.ask_rating).filtered(
             lambda f: f._can_email_customer()
