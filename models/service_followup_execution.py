@@ -349,10 +349,15 @@ class ServiceFollowup(models.Model):
         failed |= rating_by_mail._send_rating_requests()
         executed = self - failed
         rating_by_mail -= failed
-        mailable_ids = set(mailable.ids)
-        with_activity = (executed & of_steps(lambda s: s.create_activity)).filtered(
-            lambda f: not f.activity_id and not (f.step_id.ask_rating and f.id in mailable_ids)
-        )
+        # An activity for each step that plans one, except a rating step whose
+        # customer may be e-mailed: he gets the rating request instead.
+        with_activity = (
+            executed
+            & (
+                of_steps(lambda s: s.create_activity and not s.ask_rating)
+                | (of_steps(lambda s: s.create_activity and s.ask_rating) - mailable)
+            )
+        ).filtered(lambda f: not f.activity_id)
         # One notification e-mail per automated activity would flood the
         # assignees: they find them in their activities and "My Follow-ups".
         activities = (
