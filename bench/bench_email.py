@@ -1,7 +1,13 @@
 """The e-mail step (``make bench --email-orders N``): the shipped thank-you sent
 by the scheduled action, beside Odoo's automation rules sending the same
-template on the same orders; then the fault case: one order among N whose
-e-mail fails to render."""
+template on the same orders; where an e-mail step's time goes (Odoo's
+rendering, layout and creation of the mail against the module's own work);
+then the fault case: one order among N whose e-mail fails to render."""
+
+import functools
+import time
+from collections import Counter
+from contextlib import contextmanager
 
 from bench_common import WARM_UP_ORDERS, median_ratio, ratio
 from bench_peers import automation_rule_emails
@@ -50,7 +56,102 @@ def email_step(bench, partner, product, user, activity_step):
     ratio(ours, rule, "the automation rule sending the same template as e-mail")
     ratio(ours, as_message, "the automation rule sending it as a message (the UI's default)")
     ratio(ours, activity_step, "the activity step (as a fraction: e-mail step / activity step)")
+    email_step_parts(bench, template, partner, product, user, activity_step)
     fault_case(bench, partner, product, user)
+
+
+# What Odoo does for each e-mail of ``mail.template.send_mail_batch``, timed apart,
+ODOO_MAIL_PARTS = {
+    "Odoo rendering the template's fields": ("mail.template", "_generate_template"),
+    "Odoo wrapping the body in the e-mail layout": ("mail.render.mixin", "_render_encapsulate"),
+    "Odoo creating the mail and its message": ("mail.mail", "create"),
+}
+# and the module's own work called from inside one of them ({label: (model,
+# method, Odoo's part it runs in)}), counted as the module's.
+MODULE_PARTS_INSIDE = {
+    "the products with advice the template lists": (
+        "sale.order",
+        "_get_after_sales_advice_products",
+        "Odoo rendering the template's fields",
+    ),
+    "the reply-to of the batch's e-mails": (
+        "mail.mail",
+        "_set_thread_reply_to",
+        "Odoo creating the mail and its message",
+    ),
+}
+
+
+@contextmanager
+def _timed_methods(env, methods):
+    """Time the outermost calls of ``methods`` ({label: (model, method)}) in
+    the block, in seconds per label (a Counter), by wrapping them on the
+    models' classes of this registry; restored afterwards."""
+    spent, depth, originals = Counter(), Counter(), []
+
+    def timed(label, method):
+        @functools.wraps(method)
+        def wrapper(*args, **kwargs):
+            depth[label] += 1
+            start = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[label] -= 1
+                if not depth[label]:
+                    spent[label] += time.perf_counter() - start
+
+        return wrapper
+
+    for label, (model, name) in methods.items():
+        cls = type(env[model])
+        originals.append((cls, name, cls.__dict__.get(name)))
+        setattr(cls, name, timed(label, getattr(cls, name)))
+    try:
+        yield spent
+    finally:
+        for cls, name, original in reversed(originals):
+            if original is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
+
+
+def email_step_parts(bench, template, partner, product, user, activity_step):
+    """Where an e-mail step's time goes: the same step on new orders, Odoo's
+    parts of ``send_mail_batch`` timed apart (the timing adds a little to the
+    total, which is not compared with anything), against the goal's budget
+    for one e-mail: a third of the activity step's rate (its median round),
+    so three times the time of an activity step."""
+    count = bench.args.email_orders
+    plan = _email_plan(bench, template, "Bench: thank-you, timed by part")
+    orders = bench.create_orders(count, partner, product, user)
+    plan.active = False
+    bench.cr.commit()
+    methods = dict(ODOO_MAIL_PARTS)
+    methods.update(
+        {label: (model, name) for label, (model, name, _) in MODULE_PARTS_INSIDE.items()}
+    )
+    with _timed_methods(bench.env, methods) as spent:
+        figures = _run_step(bench, orders, "e-mail step, timed by part")
+    per_mail = {label: spent[label] * 1000 / count for label in methods}
+    for label, (_model, _name, odoo_part) in MODULE_PARTS_INSIDE.items():
+        per_mail[odoo_part] -= per_mail[label]
+    odoo_ms = sum(per_mail[label] for label in ODOO_MAIL_PARTS)
+    total_ms = figures["seconds"] * 1000 / count
+    print("where an e-mail step's time goes, per e-mail:")
+    for label in ODOO_MAIL_PARTS:
+        print(f"  {per_mail[label]:7.2f} ms  {label}")
+    print(f"  {total_ms - odoo_ms:7.2f} ms  the module's own work, of which:")
+    for label in MODULE_PARTS_INSIDE:
+        print(f"  {per_mail[label]:14.2f} ms  {label}")
+    budget_ms = 3000 / activity_step["per_second"]
+    print(
+        f"  {budget_ms:7.2f} ms  the goal's budget for a whole e-mail step (a third of the "
+        f"activity step's rate): {'above' if budget_ms >= total_ms else 'below'} the e-mail "
+        f"step's {total_ms:.2f} ms, {'above' if budget_ms >= odoo_ms else 'below'} Odoo's "
+        f"part alone ({odoo_ms:.2f} ms)"
+    )
 
 
 def fault_case(bench, partner, product, user):
