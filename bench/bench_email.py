@@ -128,10 +128,9 @@ def email_step_parts(bench, template, partner, product, user, activity_step):
     orders = bench.create_orders(count, partner, product, user)
     plan.active = False
     bench.cr.commit()
-    methods = dict(ODOO_MAIL_PARTS)
-    methods.update(
-        {label: (model, name) for label, (model, name, _) in MODULE_PARTS_INSIDE.items()}
-    )
+    methods = ODOO_MAIL_PARTS | {
+        label: (model, name) for label, (model, name, _part) in MODULE_PARTS_INSIDE.items()
+    }
     with _timed_methods(bench.env, methods) as spent:
         figures = _run_step(bench, orders, "e-mail step, timed by part")
     per_mail = {label: spent[label] * 1000 / count for label in methods}
