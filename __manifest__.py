@@ -7,6 +7,7 @@
     "website": "https://github.com/sale-after-sales/sale_after_sales",
     "author": "After-Sales Service contributors",
     "license": "LGPL-3",
+    "images": ["static/description/banner.png"],
     "depends": ["sale_management", "rating"],
     "data": [
         "security/sale_after_sales_security.xml",
