@@ -43,6 +43,7 @@
         "report/service_case_report_views.xml",
         "report/sale_order_handover_sheet.xml",
         "views/service_portal_templates.xml",
+        "views/rating_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,9 +1,16 @@
+import re
+import uuid
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.fields import Domain
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+# The one-time key of a request form: 32 hexadecimal characters (uuid4().hex).
+REQUEST_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
 class AfterSalesPortal(CustomerPortal):
@@ -11,8 +18,13 @@ class AfterSalesPortal(CustomerPortal):
     warranty and maintenance, the care advice, the service history he may see,
     his cases and pending ratings, and a form to ask for service.
 
-    Everything is read as the portal user: the record rules give him his own
-    company's records only; nothing here is read with sudo on his behalf.
+    Records are read as the portal user: the record rules give him his own
+    company's records only. Two things are done for him by the system, on the
+    records he was given: the links of his pending ratings (Odoo creates the
+    rating's token as the follow-up's operator, whom he may not read), and the
+    case his request opens (see ``service.history._create_portal_request``).
+    The lists are built by overridable ``_prepare_*_values`` helpers, with
+    Odoo's pager, sortings and search, as core's portal pages are.
     """
 
     def _prepare_home_portal_values(self, counters):
@@ -33,28 +45,89 @@ class AfterSalesPortal(CustomerPortal):
             )
         return values
 
+    # === EQUIPMENT ===
+
     def _get_equipment_domain(self):
         return [("state", "=", "in_service")]
 
-    @http.route(
-        ["/my/equipment", "/my/equipment/page/<int:page>"], type="http", auth="user", website=True
-    )
-    def portal_my_equipment(self, page=1, **kw):
+    def _get_equipment_searchbar_sortings(self):
+        _ = request.env._
+        return {
+            "name": {"label": _("Name"), "order": "name, id"},
+            "warranty": {"label": _("Warranty End"), "order": "warranty_end, name, id"},
+            "maintenance": {
+                "label": _("Next Maintenance"),
+                "order": "next_maintenance_date, name, id",
+            },
+        }
+
+    def _get_equipment_searchbar_inputs(self):
+        _ = request.env._
+        return {
+            "all": {"input": "all", "label": _("Search in All")},
+            "name": {"input": "name", "label": _("Search in Name")},
+            "serial_number": {"input": "serial_number", "label": _("Search in Serial Number")},
+        }
+
+    def _get_equipment_search_domain(self, search_in, search):
+        if not search:
+            return Domain.TRUE
+        if search_in in ("name", "serial_number"):
+            return Domain(search_in, "ilike", search)
+        return Domain("name", "ilike", search) | Domain("serial_number", "ilike", search)
+
+    def _prepare_my_equipment_values(self, page=1, sortby=None, search=None, search_in="all"):
         Equipment = request.env["service.equipment"]
-        domain = self._get_equipment_domain()
+        sortings = self._get_equipment_searchbar_sortings()
+        inputs = self._get_equipment_searchbar_inputs()
+        sortby = sortby if sortby in sortings else next(iter(sortings))
+        search_in = search_in if search_in in inputs else "all"
+        search = (search or "").replace("\x00", "")[:200]
+        domain = Domain(self._get_equipment_domain()) & self._get_equipment_search_domain(
+            search_in, search
+        )
         pager = portal_pager(
             url="/my/equipment",
+            url_args={"sortby": sortby, "search_in": search_in, "search": search},
             total=Equipment.search_count(domain),
             page=page,
             step=self._items_per_page,
         )
         equipment = Equipment.search(
-            domain, order="name, id", limit=self._items_per_page, offset=pager["offset"]
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
         )
-        return request.render(
-            "sale_after_sales.portal_my_equipment",
-            {"equipment": equipment, "pager": pager, "page_name": "equipment"},
-        )
+        return {
+            **self._prepare_portal_layout_values(),
+            "equipment": equipment,
+            "pager": pager,
+            "page_name": "equipment",
+            "default_url": "/my/equipment",
+            "searchbar_sortings": sortings,
+            "searchbar_inputs": inputs,
+            "sortby": sortby,
+            "search_in": search_in,
+            "search": search,
+        }
+
+    @http.route(
+        ["/my/equipment", "/my/equipment/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_my_equipment(self, page=1, sortby=None, search=None, search_in="all", **kw):
+        values = self._prepare_my_equipment_values(page, sortby, search, search_in)
+        return request.render("sale_after_sales.portal_my_equipment", values)
+
+    def _prepare_equipment_page_values(self, equipment):
+        return {
+            **self._prepare_portal_layout_values(),
+            "piece": equipment,
+            "entries": request.env["service.history"].search(
+                [("equipment_id", "=", equipment.id)], limit=50
+            ),
+            "page_name": "equipment_page",
+        }
 
     @http.route(["/my/equipment/<int:equipment_id>"], type="http", auth="user", website=True)
     def portal_equipment_page(self, equipment_id, **kw):
@@ -65,37 +138,100 @@ class AfterSalesPortal(CustomerPortal):
             return request.redirect("/my")
         if not equipment:  # /my/equipment/0
             return request.redirect("/my")
-        entries = request.env["service.history"].search(
-            [("equipment_id", "=", equipment.id)], limit=50
-        )
-        return request.render(
-            "sale_after_sales.portal_equipment_page",
-            {"piece": equipment, "entries": entries, "page_name": "equipment_page"},
-        )
+        values = self._prepare_equipment_page_values(equipment)
+        return request.render("sale_after_sales.portal_equipment_page", values)
 
-    @http.route(["/my/service"], type="http", auth="user", website=True)
-    def portal_my_service(self, **kw):
+    # === SERVICE ===
+
+    def _get_service_searchbar_sortings(self):
+        _ = request.env._
+        return {
+            "date": {"label": _("Newest"), "order": "date desc, id desc"},
+            "summary": {"label": _("Subject"), "order": "summary, id"},
+        }
+
+    def _get_service_searchbar_inputs(self):
+        _ = request.env._
+        return {
+            "summary": {"input": "summary", "label": _("Search in Subject")},
+        }
+
+    def _prepare_my_service_values(self, page=1, sortby=None, search=None, search_in="summary"):
+        """His open cases and ratings to answer in full; the rest of his
+        history (closed cases included) page by page."""
         History = request.env["service.history"]
         Followup = request.env["service.followup"]
-        cases = History.search([("case_state", "in", ("open", "in_progress"))])
-        entries = History.search([("is_case", "=", False)], limit=50)
-        closed_cases = History.search([("case_state", "in", ("resolved", "cancelled"))], limit=20)
-        ratings = Followup.search([("answer_state", "=", "waiting"), ("state", "=", "due")])
-        return request.render(
-            "sale_after_sales.portal_my_service",
-            {
-                "cases": cases,
-                "closed_cases": closed_cases,
-                "entries": entries,
-                "ratings": ratings,
-                "page_name": "service",
-            },
+        sortings = self._get_service_searchbar_sortings()
+        inputs = self._get_service_searchbar_inputs()
+        sortby = sortby if sortby in sortings else next(iter(sortings))
+        search_in = search_in if search_in in inputs else next(iter(inputs))
+        search = (search or "").replace("\x00", "")[:200]
+        open_domain = Domain("case_state", "in", ("open", "in_progress"))
+        history_domain = ~open_domain
+        if search:
+            history_domain &= Domain(search_in, "ilike", search)
+        pager = portal_pager(
+            url="/my/service",
+            url_args={"sortby": sortby, "search_in": search_in, "search": search},
+            total=History.search_count(history_domain),
+            page=page,
+            step=self._items_per_page,
         )
+        ratings = Followup.search([("answer_state", "=", "waiting"), ("state", "=", "due")])
+        return {
+            **self._prepare_portal_layout_values(),
+            "cases": History.search(open_domain),
+            "entries": History.search(
+                history_domain,
+                order=sortings[sortby]["order"],
+                limit=self._items_per_page,
+                offset=pager["offset"],
+            ),
+            "ratings": ratings,
+            # sudo: Odoo creates the token as the rating's operator (the
+            # follow-up's user), whom a portal user may not read; the
+            # follow-ups are his own, found as him above.
+            "rating_tokens": {
+                followup.id: followup.sudo()._rating_get_access_token() for followup in ratings
+            },
+            "pager": pager,
+            "page_name": "service",
+            "default_url": "/my/service",
+            "searchbar_sortings": sortings,
+            "searchbar_inputs": inputs,
+            "sortby": sortby,
+            "search_in": search_in,
+            "search": search,
+        }
+
+    @http.route(
+        ["/my/service", "/my/service/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_my_service(self, page=1, sortby=None, search=None, search_in="summary", **kw):
+        values = self._prepare_my_service_values(page, sortby, search, search_in)
+        return request.render("sale_after_sales.portal_my_service", values)
+
+    def _prepare_service_request_values(self, equipment, kind=None, description=None, error=None):
+        History = request.env["service.history"]
+        return {
+            **self._prepare_portal_layout_values(),
+            "piece": equipment,
+            "all_equipment": request.env["service.equipment"].search(self._get_equipment_domain()),
+            "kinds": History._get_portal_request_kinds(),
+            "kind": kind or "repair",
+            "description": description or "",
+            "error": error,
+            # A new key for each form shown: the same form sent twice is one request.
+            "request_key": uuid.uuid4().hex,
+            "page_name": "service_request",
+        }
 
     @http.route(
         ["/my/service/request"], type="http", auth="user", website=True, methods=["GET", "POST"]
     )
-    def portal_service_request(self, equipment_id=None, kind=None, description=None, **kw):
+    def portal_service_request(
+        self, equipment_id=None, kind=None, description=None, request_key=None, **kw
+    ):
         History = request.env["service.history"]
         equipment = request.env["service.equipment"]
         if equipment_id:
@@ -106,7 +242,14 @@ class AfterSalesPortal(CustomerPortal):
                 return request.redirect("/my")
         error = None
         if request.httprequest.method == "POST":
+            key = request_key if REQUEST_KEY_RE.match(request_key or "") else None
             try:
+                if not key:  # a form of another page or of an old version
+                    raise ValidationError(
+                        request.env._(
+                            "This form has expired: check your request and send it again."
+                        )
+                    )
                 # Refused requests leave nothing behind, though the page is
                 # rendered (and the transaction committed) with the message.
                 with request.env.cr.savepoint():
@@ -115,25 +258,14 @@ class AfterSalesPortal(CustomerPortal):
                         description,
                         equipment=equipment or None,
                         files=request.httprequest.files.getlist("attachments"),
+                        request_key=key,
                     )
             except ValidationError as exc:
                 error = exc.args[0]
             else:
                 return request.redirect(f"/my/service/{case.id}?message=created")
-        return request.render(
-            "sale_after_sales.portal_service_request",
-            {
-                "piece": equipment,
-                "all_equipment": request.env["service.equipment"].search(
-                    self._get_equipment_domain()
-                ),
-                "kinds": History._get_portal_request_kinds(),
-                "kind": kind or "repair",
-                "description": description or "",
-                "error": error,
-                "page_name": "service_request",
-            },
-        )
+        values = self._prepare_service_request_values(equipment, kind, description, error)
+        return request.render("sale_after_sales.portal_service_request", values)
 
     @http.route(["/my/service/<int:entry_id>"], type="http", auth="public", website=True)
     def portal_service_entry(self, entry_id, access_token=None, message=None, **kw):

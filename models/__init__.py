@@ -5,6 +5,7 @@ from . import service_order_filter_mixin
 from . import service_history_type
 from . import service_history
 from . import service_history_case
+from . import service_history_portal
 from . import service_followup_plan
 from . import service_followup
 from . import service_followup_closing
@@ -30,6 +31,7 @@ from . import res_partner_handover
 from . import res_users
 from . import account_move
 from . import mail_activity
+from . import ir_http
 from . import ir_qweb
 from . import mail_render_mixin
 from . import mail_mail

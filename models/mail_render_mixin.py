@@ -55,7 +55,13 @@ class MailRenderMixin(models.AbstractModel):
     @api.model
     def _render_encapsulate(self, layout_xmlid, html, add_context=None, context_record=None):
         """Within a batch of follow-up e-mails, remember each body wrapped in
-        the layout, so that its message keeps the body alone (``mail.mail``)."""
+        the layout, so that its message keeps the body alone (``mail.mail``).
+
+        A follow-up's e-mail (its rating request) is headed for the customer,
+        not with the follow-up's internal name (see
+        ``service.followup._get_customer_mail_heading``)."""
+        if context_record and context_record._name == "service.followup":
+            add_context = {**(add_context or {}), **context_record._get_customer_mail_heading()}
         wrapped = super()._render_encapsulate(
             layout_xmlid, html, add_context=add_context, context_record=context_record
         )

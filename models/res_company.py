@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 MAX_HANDOVER_REMINDER_DAYS = 365
+MAX_PORTAL_REQUEST_LIMIT = 1000
 
 
 class ResCompany(models.Model):
@@ -61,6 +62,14 @@ class ResCompany(models.Model):
         help="The invoice price check passes when nothing is invoiced yet.",
     )
 
+    portal_request_limit = fields.Integer(
+        string="Portal Requests per Hour",
+        default=10,
+        help="How many service requests one customer (his company and its contacts together) "
+        "may send from the portal in an hour; beyond it he is asked to wait or call "
+        "(0: no limit).",
+    )
+
     @api.constrains("handover_default_user_id")
     def _check_handover_default_user_id(self):
         for company in self.filtered("handover_default_user_id"):
@@ -94,12 +103,29 @@ class ResCompany(models.Model):
             if not 0 <= company.handover_reminder_days <= MAX_HANDOVER_REMINDER_DAYS:
                 company._raise_handover_reminder_days()
 
+    @api.constrains("portal_request_limit")
+    def _check_portal_request_limit(self):
+        for company in self:
+            if not 0 <= company.portal_request_limit <= MAX_PORTAL_REQUEST_LIMIT:
+                company._raise_portal_request_limit()
+
     def write(self, vals):
+        # Before PostgreSQL refuses a number it cannot store.
         days = vals.get("handover_reminder_days")
         if isinstance(days, int | float) and not 0 <= days <= MAX_HANDOVER_REMINDER_DAYS:
-            # Before PostgreSQL refuses a number it cannot store.
             self._raise_handover_reminder_days()
+        limit = vals.get("portal_request_limit")
+        if isinstance(limit, int | float) and not 0 <= limit <= MAX_PORTAL_REQUEST_LIMIT:
+            self._raise_portal_request_limit()
         return super().write(vals)
+
+    def _raise_portal_request_limit(self):
+        raise ValidationError(
+            self.env._(
+                "The portal requests per hour are a number from 0 (no limit) to %(max)s.",
+                max=MAX_PORTAL_REQUEST_LIMIT,
+            )
+        )
 
     def _raise_handover_reminder_days(self):
         raise ValidationError(

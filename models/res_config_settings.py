@@ -22,3 +22,4 @@ class ResConfigSettings(models.TransientModel):
     complaint_deadline_days = fields.Integer(
         related="company_id.complaint_deadline_days", readonly=False
     )
+    portal_request_limit = fields.Integer(related="company_id.portal_request_limit", readonly=False)

@@ -43,6 +43,16 @@ class ServiceFollowup(models.Model):
             failed |= followups._send_template_mails(template, lambda f: f.id)[1]
         return failed
 
+    def _get_customer_mail_heading(self):
+        """The heading of the layout of this follow-up's e-mails, as the
+        customer reads it ("Your order S00042" over the step's title for the
+        customer), in place of Odoo's model description and record name."""
+        self.ensure_one()
+        return {
+            "model_description": self.env._("order %(order)s", order=self.order_id.name),
+            "record_name": self.step_id.customer_title or self.env._("How satisfied are you?"),
+        }
+
     def _create_rating_tokens(self):
         """The rating (with its access token) each request links to, created
         for the batch at once: the template's ``_rating_get_access_token``

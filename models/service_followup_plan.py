@@ -137,6 +137,12 @@ class ServiceFollowupPlanStep(models.Model):
             "sale_after_sales.mail_template_followup_rating", raise_if_not_found=False
         ),
     )
+    customer_title = fields.Char(
+        string="Title for the Customer",
+        translate=True,
+        help="The heading of the rating e-mails the customer receives, in his language "
+        "(e.g. 'How satisfied are you?'). The step's name stays internal.",
+    )
     rating_reminder_days = fields.Integer(
         string="Remind After (Days)",
         default=3,

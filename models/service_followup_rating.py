@@ -13,6 +13,25 @@ from .service_followup import OPEN_STATES
 class ServiceFollowup(models.Model):
     _inherit = "service.followup"
 
+    # Odoo's portal routes (``/mail/chatter_fetch``, ``/mail/message/post``)
+    # compare a token given in the request with this field of any thread. A
+    # follow-up is never shared by a link: the customer answers it through the
+    # rating's own token only, so the field is always empty and matches no
+    # token (without it, those routes fail with a KeyError on the follow-up).
+    access_token = fields.Char(compute="_compute_access_token")
+
+    def _compute_access_token(self):
+        self.access_token = ""
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, *, hash=None, pid=None, token=None, **kwargs):
+        # No access by token, hash or partner id: the record rules decide.
+        return super()._get_thread_with_access(thread_id, **kwargs)
+
+    def _sign_token(self, pid):
+        # Nothing signed for a follow-up: no hash ever opens one.
+        return ""
+
     def _open_complaint_cases(self):
         """A score at or below the company's threshold opens a complaint case
         with the customer's words, for the order's service responsible (else
@@ -39,7 +58,7 @@ class ServiceFollowup(models.Model):
     def _prepare_complaint_vals(self):
         self.ensure_one()
         order = self.order_id
-        owner = order._get_service_responsible() or order.user_id
+        owner = self.env["service.history"]._get_default_case_owner(order, order.company_id)
         levels = dict(self._fields["satisfaction"]._description_selection(self.env))
         return {
             **order._prepare_service_history_vals(),
@@ -94,6 +113,29 @@ class ServiceFollowup(models.Model):
         feedback = plaintext2html(rating.feedback) if rating.feedback else False
         followup._workflow().satisfaction = satisfaction
         followup._close(feedback=feedback, satisfaction=satisfaction, by_customer=True)
+
+    def _get_rating_answer_values(self, rating):
+        """What the page after the customer's answer tells him: the case his
+        unhappy answer opened (who handles it, by when) and how to reach the
+        company now, or, when he is happy, where his equipment and its care
+        advice are in the portal. The page is public: ``self`` is in sudo,
+        and only the customer's own follow-up is read."""
+        self.ensure_one()
+        case = self.case_id
+        if case:
+            mood = "case"
+        elif rating.rating >= 4:
+            mood = "happy"
+        else:
+            mood = "neutral"
+        return {
+            "followup": self,
+            "mood": mood,
+            "case": case,
+            "case_owner": case.owner_id.partner_id,
+            "company": self.company_id,
+            "equipment_url": self.equipment_id.access_url or "/my/equipment",
+        }
 
     @api.model
     def _get_rating_wait_domain(self):

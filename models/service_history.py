@@ -16,7 +16,12 @@ SATISFACTION_LEVELS = [
 class ServiceHistory(models.Model):
     _name = "service.history"
     _description = "Service History Entry"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "service.workflow.mixin",
+    ]
     _order = "date desc, id desc"
     _rec_name = "summary"
     # Whoever may read an entry may write on it: the customer in the portal on

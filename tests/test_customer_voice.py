@@ -83,6 +83,7 @@ class TestCustomerRating(HttpCase, CustomerVoiceCommon):
     def test_the_customer_answers_in_the_browser(self):
         """The link of the e-mail, followed in a browser by someone not
         logged in: Odoo's rating page, the comment typed and sent."""
+        self.company.phone = "+32 2 555 01 01"
         followup = self._rated_followup()
         token = followup.rating_ids.access_token
         self.start_tour(f"/rate/{token}/1", "sale_after_sales_rating_answer_tour", login=None)

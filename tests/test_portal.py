@@ -42,6 +42,13 @@ class TestPortal(HttpCase, AfterSalesCommon):
     def _csrf(self, page):
         return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
+    def _form_fields(self, page):
+        """The hidden fields of the request form: its CSRF token and its key."""
+        return {
+            "csrf_token": self._csrf(page),
+            "request_key": re.search(r'name="request_key" value="([^"]+)"', page.text).group(1),
+        }
+
     def _send_request(self, files=None, **data):
         """Open the request form (of ``data``'s piece, if any) and send it, as
         the customer's browser does."""
@@ -50,7 +57,7 @@ class TestPortal(HttpCase, AfterSalesCommon):
             f"/my/service/request?equipment_id={equipment}" if equipment else "/my/service/request"
         )
         return self.url_open(
-            "/my/service/request", data={"csrf_token": self._csrf(form), **data}, files=files
+            "/my/service/request", data={**self._form_fields(form), **data}, files=files
         )
 
     def test_the_customer_sees_his_equipment_advice_and_visible_history(self):
@@ -120,7 +127,7 @@ class TestPortal(HttpCase, AfterSalesCommon):
         )
         # He writes on it from the portal; the service user reads it in the chatter.
         page = self.url_open(f"/my/service/{case.id}")
-        self.assertIn("Communication", page.text)
+        self.assertIn("Conversation", page.text)
         self.make_jsonrpc_request(
             "/mail/message/post",
             {

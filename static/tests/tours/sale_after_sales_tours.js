@@ -380,8 +380,8 @@ registry.category("web_tour.tours").add("sale_after_sales_rating_answer_tour", {
             expectUnloadPage: true,
         },
         {
-            content: "His answer is recorded",
-            trigger: "h3:contains(Thank you for your feedback)",
+            content: "His answer is recorded: he is told who calls him back, by when, and the phone",
+            trigger: ".o_saa_rating_answer[data-mood=case] #saa_case_next_steps:contains(will contact you):contains(+32 2 555 01 01)",
         },
     ],
 });
@@ -420,6 +420,28 @@ registry.category("web_tour.tours").add("sale_after_sales_apply_plan_tour", {
         {
             content: "The dialog closes",
             trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sale_after_sales_request_conversation_tour", {
+    steps: () => [
+        {
+            content: "His request opens the conversation of its page",
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains(Water under the machine since Monday)",
+        },
+        {
+            content: "He adds a detail at once",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-input",
+            run: "edit It got worse this morning.",
+        },
+        {
+            trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "His message is in the thread",
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains(It got worse this morning)",
         },
     ],
 });
