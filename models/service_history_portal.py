@@ -7,7 +7,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError, ValidationError
-from odoo.tools import plaintext2html
+from odoo.tools import mute_logger, plaintext2html
 
 # What the customer may ask for in the portal, and the type of case it opens.
 REQUEST_KINDS = {
@@ -107,8 +107,13 @@ class ServiceHistory(models.Model):
         request_type = self.env["service.history.type"]._get_by_code(REQUEST_KINDS[kind])
         first_line = description.splitlines()[0][:80]
         subject = equipment.display_name if equipment else first_line
+        if request_key:
+            self._lock_portal_request_key(request_key)
         try:
-            with self.env.cr.savepoint():
+            # The unique index catches what the lock cannot: a request that
+            # committed after this transaction began, invisible to it. Its
+            # error is expected, and answered by a retry: not logged.
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 case = self.sudo().create(
                     {
                         "partner_id": self.env.user.partner_id.id,
@@ -131,6 +136,18 @@ class ServiceHistory(models.Model):
         # assign cases nor plan activities), on this new case only.
         case._assign_portal_request(attachments)
         return case.with_env(self.env)
+
+    @api.model
+    def _lock_portal_request_key(self, request_key):
+        """Hold the form's key for this transaction, or have the request tried
+        again by Odoo (``ConcurrencyError``) when another transaction is
+        creating its case right now: the retry finds that case."""
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext(%s))",
+            [f"sale_after_sales.portal_request:{request_key}"],
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise ConcurrencyError("The same service request is being sent twice")
 
     @api.model
     def _get_portal_request_by_key(self, request_key):

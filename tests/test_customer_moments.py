@@ -5,11 +5,16 @@ answer and in his e-mails."""
 
 import json
 import re
+import threading
+import uuid
 from datetime import timedelta
+from unittest.mock import patch
 
-from odoo import fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.service.model import retrying
+from odoo.sql_db import db_connect
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
 
@@ -256,6 +261,86 @@ class TestServiceRequestSubmits(CustomerMomentsCommon):
         message = case.message_ids.filtered(lambda m: "got worse" in (m.body or ""))
         self.assertEqual(message.author_id, self.contact_anna)
         self.assertIn(self.service_user.partner_id, message.notification_ids.res_partner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentRequests(TransactionCase):
+    """Two real connections to the database, each in its own transaction
+    and thread, as two HTTP workers serving the same form sent twice."""
+
+    def _committed(self, func):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            result = func(api.Environment(cr, SUPERUSER_ID, {}))
+            cr.commit()
+        return result
+
+    def test_the_same_form_sent_at_once_over_two_connections_is_one_request(self):
+        key = uuid.uuid4().hex
+
+        def create_customer(env):
+            partner = env["res.partner"].create({"name": "Concurrent Customer"})
+            user = env["res.users"].create(
+                {
+                    "name": partner.name,
+                    "login": f"saa_concurrent_{key}",
+                    "partner_id": partner.id,
+                    "group_ids": [Command.set([env.ref("base.group_portal").id])],
+                }
+            )
+            return user.id
+
+        uid = self._committed(create_customer)
+
+        def clean_up(env):
+            user = env["res.users"].browse(uid)
+            env["service.history"].search([("create_uid", "=", uid)]).unlink()
+            user.active = False
+            user.partner_id.active = False
+
+        self.addCleanup(self._committed, clean_up)
+
+        # Both requests have looked for the key and found nothing before
+        # either creates its case: the moment a browser's double submit hits.
+        both_checked = threading.Barrier(2, timeout=30)
+        first_try = threading.local()
+        History = self.registry["service.history"]
+        check_rate = History._check_portal_request_rate
+
+        def check_rate_when_both_checked(records):
+            if not getattr(first_try, "done", False):
+                first_try.done = True
+                both_checked.wait()
+            return check_rate(records)
+
+        results, errors = [], []
+
+        def send():
+            try:
+                with db_connect(self.env.cr.dbname).cursor() as cr:
+                    env = api.Environment(cr, uid, {})
+                    case_id = retrying(
+                        lambda: env["service.history"]
+                        ._create_portal_request("question", "Which descaler?", request_key=key)
+                        .id,
+                        env,
+                    )
+                    results.append(case_id)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        with patch.object(History, "_check_portal_request_rate", check_rate_when_both_checked):
+            threads = [threading.Thread(target=send) for _i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        self.assertFalse(errors)
+        self.assertEqual(len(results), 2)
+        self.assertEqual(results[0], results[1], "both answered with the same case")
+        count = self._committed(
+            lambda env: env["service.history"].search_count([("create_uid", "=", uid)])
+        )
+        self.assertEqual(count, 1)
 
 
 @tagged("post_install", "-at_install")
