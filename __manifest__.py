@@ -2,7 +2,7 @@
     "name": "After-Sales Service",
     "summary": "Customer service history, automated post-sale follow-ups "
     "and a checked handover from sales to the service department",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Sales/After-Sales",
     "website": "https://github.com/sale-after-sales/sale_after_sales",
     "author": "After-Sales Service contributors",
@@ -21,6 +21,7 @@
         "wizard/service_followup_done_wizard_views.xml",
         "wizard/service_followup_apply_wizard_views.xml",
         "wizard/service_handover_send_back_wizard_views.xml",
+        "wizard/service_handover_accept_wizard_views.xml",
         "wizard/service_handover_customer_wizard_views.xml",
         "wizard/service_handover_blocked_wizard_views.xml",
         "wizard/service_partner_notes_wizard_views.xml",
