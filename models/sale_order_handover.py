@@ -71,6 +71,14 @@ class SaleOrder(models.Model):
         ],
         groups="base.group_user",
     )
+    handover_responsible_id = fields.Many2one(
+        "res.users",
+        string="Handover Goes To",
+        compute="_compute_handover_responsible_id",
+        help="Who gets the handover to accept: the service responsible, else the company's "
+        "default service responsible; once handed over, the one who has its activity.",
+        groups="base.group_user",
+    )
     handed_over_by_id = fields.Many2one("res.users", copy=False, groups="base.group_user")
     handover_date = fields.Datetime(string="Handed Over On", copy=False, groups="base.group_user")
     handover_accepted_date = fields.Datetime(
@@ -162,6 +170,35 @@ class SaleOrder(models.Model):
             results = order.handover_result_ids
             order.handover_blocking_count = len(results._is_blocking())
             order.handover_warning_count = len(results.filtered(lambda r: r.state == "warning"))
+
+    @api.depends(
+        "service_user_id",
+        "company_id.handover_default_user_id",
+        "handover_state",
+        "activity_ids.user_id",
+    )
+    def _compute_handover_responsible_id(self):
+        handover_type = self.env.ref(
+            "sale_after_sales.mail_activity_type_handover", raise_if_not_found=False
+        )
+        waiting = self.filtered(lambda o: o.handover_state == "handed_over" and o._origin.id)
+        holders = {}
+        if waiting and handover_type:
+            # The activities of the whole batch in one query; who holds them may
+            # differ from the default when it changed after the handover.
+            for activity in self.env["mail.activity"].search_fetch(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", waiting._origin.ids),
+                    ("activity_type_id", "=", handover_type.id),
+                ],
+                ["res_id", "user_id"],
+            ):
+                holders.setdefault(activity.res_id, activity.user_id)
+        for order in self:
+            order.handover_responsible_id = (
+                holders.get(order._origin.id) or order._get_handover_responsible()
+            )
 
     @api.depends("state", "date_order", "handover_state", "company_id.handover_reminder_days")
     def _compute_handover_is_late(self):
@@ -265,8 +302,35 @@ class SaleOrder(models.Model):
         }
 
     def action_accept_handover(self):
+        """Accept the handovers: at once when no warning is open, else through
+        a dialog that shows the warnings and asks why they are accepted."""
         self._check_handover_service_side()
         self._check_handover_state(("handed_over",))
+        if self._get_handover_warnings():
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Accept the Handover Despite Its Warnings"),
+                "res_model": "service.handover.accept.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_order_ids": self.ids},
+            }
+        self._accept_handover()
+        return True
+
+    def _accept_handover(self, comment=False):
+        """Accept these handovers; ``comment`` (why their open warnings are
+        accepted) is required when they have warnings and kept in the handover's
+        service history entry."""
+        self._check_handover_service_side()
+        self._check_handover_state(("handed_over",))
+        if self._get_handover_warnings() and not (comment or "").strip():
+            raise UserError(
+                self.env._(
+                    "The handover has open warnings: say why you accept it anyway (the "
+                    "comment is kept in the customer's service history)."
+                )
+            )
         # Service staff read orders but do not edit them: the transition is
         # done by the system once the group is checked (the user stays the author).
         orders = self.sudo()
@@ -278,7 +342,7 @@ class SaleOrder(models.Model):
             ["sale_after_sales.mail_activity_type_handover"],
             feedback=self.env._("Handover accepted"),
         )
-        orders._log_handover_in_service_history()
+        orders._log_handover_in_service_history(comment=comment)
         orders._plan_followups("handover_accepted")
         return True
 
@@ -391,6 +455,12 @@ class SaleOrder(models.Model):
         if side == "service":
             return order.service_user_id or order._get_service_responsible() or user
         return order.user_id or user
+
+    def _get_handover_warnings(self):
+        """The results of these orders' checks that are open warnings."""
+        # Results are read by whoever works on the handover (service staff
+        # included), written by the checks only.
+        return self.handover_result_ids.filtered(lambda r: r.state == "warning")
 
     def _get_handover_responsible(self):
         """Who gets the handover to accept."""

@@ -27,7 +27,9 @@ class SaleOrder(models.Model):
             )
         return note
 
-    def _log_handover_in_service_history(self):
+    def _log_handover_in_service_history(self, comment=False):
+        """One "Handover" entry per order: the snapshot of what was handed over,
+        and ``comment``, why its open warnings were accepted, as its outcome."""
         self.env["service.history"]._log(
             "handover",
             [
@@ -35,10 +37,24 @@ class SaleOrder(models.Model):
                     summary=self.env._("Handover of %(order)s accepted", order=order.name),
                     description=order._get_handover_snapshot(),
                     user_id=order._get_handover_acting_user("service").id,
+                    **({"outcome": order._get_handover_accept_outcome(comment)} if comment else {}),
                 )
                 for order in self
             ],
         )
+
+    def _get_handover_accept_outcome(self, comment):
+        """The handover entry's outcome: the warnings accepted, and why."""
+        self.ensure_one()
+        warnings = self._get_handover_warnings()
+        lines = [
+            self.env._("Accepted with an open warning:")
+            if len(warnings) == 1
+            else self.env._("Accepted with %(count)s open warnings:", count=len(warnings)),
+            *(f"- {w.name}: {w.reason}" if w.reason else f"- {w.name}" for w in warnings),
+            self.env._("Comment: %(comment)s", comment=comment.strip()),
+        ]
+        return "\n".join(lines)
 
     def _get_handover_snapshot(self):
         """HTML snapshot of what was handed over: contact, products, notes, checks."""

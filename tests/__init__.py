@@ -21,4 +21,5 @@ from . import test_portal
 from . import test_reporting
 from . import test_service_history
 from . import test_service_history_access
+from . import test_staff_friction
 from . import test_tours

@@ -196,6 +196,19 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 ),
                 sales,
             ),
+            ("service.handover.accept.wizard", "action_accept"): (
+                lambda: (
+                    self.env["service.handover.accept.wizard"]
+                    .with_user(service)
+                    .create(
+                        {
+                            "order_ids": [Command.set(self._order("handed_over").ids)],
+                            "comment": "Serial number read on site.",
+                        }
+                    )
+                ),
+                service,
+            ),
             ("service.handover.send.back.wizard", "action_send_back"): (
                 lambda: (
                     self.env["service.handover.send.back.wizard"]
