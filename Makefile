@@ -1,5 +1,5 @@
 # After-Sales Service (sale_after_sales): development commands. See README.md.
-.PHONY: run test test-lifecycle test-upgrade lint wheel bench screenshots pot help
+.PHONY: pot-check run test test-lifecycle test-upgrade lint wheel bench screenshots pot help
 
 help:
 	@echo "make run   - serve Odoo with the module and demo data on http://localhost:8069 (admin/admin)"
@@ -10,7 +10,8 @@ help:
 	@echo "make wheel - build the Python wheel odoo-addon-sale_after_sales with whool and check it"
 	@echo "make bench - performance figures beside Odoo's own tools (ARGS='--count 2000 --concurrency-check 4'; ARGS=--growth: read screens at 1 000 and 100 000 orders)"
 	@echo "make screenshots - run the browser tours and save the README screenshots in static/description"
-	@echo "make pot   - regenerate the translation template i18n/sale_after_sales.pot"
+	@echo "make pot   - regenerate the translation template i18n/sale_after_sales.pot and merge it into i18n/*.po"
+	@echo "make pot-check - fail when the template misses a term of the code (CI)"
 
 run:
 	tools/run $(ARGS)
@@ -38,3 +39,6 @@ screenshots:
 
 pot:
 	tools/makepot
+
+pot-check:
+	tools/makepot --check
