@@ -275,30 +275,38 @@ class SaleOrder(models.Model):
             )
 
     def _action_show_handover_blocked(self):
-        """The dialog that tells the salesperson what to fix."""
-        problems = []
-        for order in self:
-            message = order._get_handover_blocking_message()
-            if not order._get_handover_responsible():
-                message = (
-                    (message or order.name)
-                    + "\n- "
-                    + self.env._(
-                        "Choose the service responsible (Handover tab), or a default service "
-                        "responsible in the settings."
-                    )
-                )
-            problems.append(message)
+        """The dialog that tells the salesperson what to fix: one line per
+        problem, each with a button to its fix."""
         wizard = self.env["service.handover.blocked.wizard"].create(
-            {"order_ids": [Command.set(self.ids)], "message": "\n\n".join(problems)}
+            {
+                "order_ids": [Command.set(self.ids)],
+                "line_ids": [
+                    Command.create(vals) for order in self for vals in order._get_handover_problems()
+                ],
+            }
         )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("The order cannot be handed over yet"),
+            "name": self.env._("The order cannot be handed over yet")
+            if len(self) == 1
+            else self.env._("These orders cannot be handed over yet"),
             "res_model": wizard._name,
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+        }
+
+    def _action_open_handover_tab(self):
+        """The order on its Handover tab: its checklist, service responsible and
+        notes for the technician."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": "sale.order",
+            "res_id": self.id,
+            "views": [(self.env.ref("sale_after_sales.view_order_form_handover_tab").id, "form")],
+            "target": "current",
         }
 
     def action_accept_handover(self):

@@ -58,19 +58,45 @@ class SaleOrder(models.Model):
         Result._save_outcome(outcome)
 
     def _get_handover_blocking_message(self):
+        """What stops the handover of this order, as text (False: nothing)."""
         self.ensure_one()
-        lines = []
-        for result in self.handover_result_ids._is_blocking():
-            if result.kind == "manual":
-                text = self.env._("%(check)s: not ticked yet.", check=result.name)
-            else:
-                text = f"{result.name}: {result.reason}"
-            if result.description:
-                text += " " + self.env._("To fix: %(hint)s", hint=result.description)
-            lines.append(f"- {text}")
-        if not lines:
+        problems = self._get_handover_problems()
+        if not problems:
             return False
-        return f"{self.name}\n" + "\n".join(lines)
+        return f"{self.name}\n" + "\n".join(
+            f"- {problem['name']}: {problem['reason']}" for problem in problems
+        )
+
+    def _get_handover_problems(self):
+        """What stops the handover of this order: one dict per problem, with
+        the problem (``name``), what is missing (``reason``), the check result
+        it comes from (``result_id``) and where it is fixed (``fix``, see
+        service.handover.blocked.line)."""
+        self.ensure_one()
+        problems = [
+            {
+                "order_id": self.id,
+                "result_id": result.id,
+                "name": result.name,
+                "reason": self.env._("Not ticked yet.") if result.kind == "manual" else result.reason,
+                "fix": result._get_fix(),
+            }
+            for result in self.handover_result_ids._is_blocking()
+        ]
+        if not self._get_handover_responsible():
+            problems.append(
+                {
+                    "order_id": self.id,
+                    "result_id": False,
+                    "name": self.env._("Service responsible"),
+                    "reason": self.env._(
+                        "Nobody takes the handover over: choose the service responsible, or "
+                        "ask an administrator for a default one in the settings."
+                    ),
+                    "fix": "responsible",
+                }
+            )
+        return problems
 
     # === BUILT-IN CHECKS ===
 

@@ -122,6 +122,21 @@ class ServiceHandoverResult(models.Model):
         orders.modified(["handover_result_ids"])
         return results
 
+    def _get_fix(self):
+        """Where the salesperson fixes this result (service.handover.blocked.line's
+        ``fix``). A module adding a built-in check extends it."""
+        self.ensure_one()
+        if self.kind == "manual":
+            return "checklist"
+        method = self.check_id.method
+        if method in ("customer_email", "customer_phone", "delivery_address"):
+            return "customer"
+        if method == "service_notes":
+            return "notes"
+        if method == "invoice_prices" and self.order_id.invoice_ids:
+            return "invoices"
+        return "order"
+
     def _is_blocking(self):
         """Failed blocking checks and blocking manual items not ticked."""
         return self.filtered(lambda r: r.severity == "blocking" and r.state in ("fail", "todo"))

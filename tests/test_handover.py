@@ -201,12 +201,20 @@ class TestHandover(AfterSalesCommon):
         order = self._order(nameless, handover_note=False)
         action = order.with_user(self.salesman).action_hand_over()
         self.assertEqual(action["res_model"], "service.handover.blocked.wizard")
-        message = self.env[action["res_model"]].browse(action["res_id"]).message
-        for check in (self.check_email, self.check_phone, self.check_address, self.check_notes):
-            self.assertIn(check.name, message)
-        self.assertIn("not ticked yet", message)
-        self.assertIn("To fix:", message)
-        self.assertNotIn(self.check_products.name, message)
+        lines = self.env[action["res_model"]].browse(action["res_id"]).line_ids
+        self.assertEqual(
+            {(line.result_id.check_id, line.fix) for line in lines},
+            {
+                (self.check_email, "customer"),
+                (self.check_phone, "customer"),
+                (self.check_address, "customer"),
+                (self.check_notes, "notes"),
+                (self.check_told, "checklist"),
+            },
+            "one line per problem, each with its fix; the passing checks are not listed",
+        )
+        told = lines.filtered(lambda line: line.result_id.check_id == self.check_told)
+        self.assertEqual(told.reason, "Not ticked yet.")
         # Refused, but what the checks found stays on the order to work with.
         self.assertEqual(order.handover_state, "checking")
         self.assertEqual(self._result(order, self.check_phone).state, "fail")
@@ -229,9 +237,8 @@ class TestHandover(AfterSalesCommon):
         action = (ready | blocked).with_user(self.salesman).action_hand_over()
         self.assertEqual(ready.handover_state, "handed_over")
         self.assertEqual(blocked.handover_state, "checking")
-        message = self.env[action["res_model"]].browse(action["res_id"]).message
-        self.assertIn(blocked.name, message)
-        self.assertNotIn(ready.name, message)
+        lines = self.env[action["res_model"]].browse(action["res_id"]).line_ids
+        self.assertEqual(lines.order_id, blocked)
 
     def test_warnings_do_not_block_and_are_recorded(self):
         self.check_phone.severity = "warning"

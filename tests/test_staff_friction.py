@@ -134,3 +134,43 @@ class TestStaffFriction(AfterSalesCommon):
         with self.assertRaises(AccessError):
             wizard.with_user(self.salesman).action_accept()
         self.assertEqual(order.handover_state, "handed_over")
+
+    # 12. The blocked dialog ----------------------------------------------
+
+    def test_blocked_dialog_has_one_line_per_problem_each_with_its_fix(self):
+        self.customer.phone = False
+        self.company.handover_default_user_id = False
+        order = self._order(handover_note=False)
+        action = order.with_user(self.salesman).action_hand_over()
+        wizard = self.env[action["res_model"]].with_user(self.salesman).browse(action["res_id"])
+        lines = {line.fix: line for line in wizard.line_ids}
+        self.assertEqual(set(lines), {"customer", "notes", "checklist", "responsible"})
+        self.assertEqual(len(wizard.line_ids), 4, "one line per problem")
+        for line in wizard.line_ids:
+            self.assertNotIn("To fix", line.reason)
+        self.assertIn("no phone number", lines["customer"].reason)
+
+        fix = lines["customer"].action_fix()
+        self.assertEqual(fix["res_model"], "service.handover.customer.wizard")
+        self.assertEqual(fix["context"]["default_order_id"], order.id)
+        tab = self.env.ref("sale_after_sales.view_order_form_handover_tab")
+        for kind in ("notes", "checklist", "responsible"):
+            fix = lines[kind].action_fix()
+            self.assertEqual((fix["res_model"], fix["res_id"]), ("sale.order", order.id), kind)
+            self.assertEqual(fix["views"], [(tab.id, "form")], kind)
+            # The tab shows the field the problem is about.
+            arch = order.with_user(self.salesman).get_view(tab.id)["arch"]
+            field = {"notes": "handover_note", "checklist": "handover_result_ids"}.get(
+                kind, "service_user_id"
+            )
+            self.assertIn(f'name="{field}"', arch)
+
+    def test_blocked_dialog_fix_is_refused_to_another_salesperson(self):
+        self.customer.phone = False
+        order = self._order()
+        action = order.with_user(self.salesman).action_hand_over()
+        line = self.env[action["res_model"]].browse(action["res_id"]).line_ids[:1]
+        with self.assertRaises(AccessError):
+            line.with_user(self.other_salesman).action_fix()
+        with self.assertRaises(AccessError):
+            line.with_user(self.service_user).action_fix()

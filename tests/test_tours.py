@@ -105,6 +105,17 @@ class TestTours(HttpCase, AfterSalesCommon):
         self.assertEqual(note.author_id, self.service_user.partner_id)
         self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
 
+    def test_blocked_handover_dialog_takes_each_problem_to_its_fix(self):
+        order = self._quotation()
+        order.handover_note = False
+        order.action_confirm()
+        self.start_tour(
+            f"/odoo/action-sale.action_orders/{order.id}",
+            "sale_after_sales_blocked_fix_tour",
+            login=self.salesman.login,
+        )
+        self.assertEqual(order.handover_state, "checking", "nothing handed over by the tour")
+
     def test_sent_back_order_is_fixed_and_handed_over_again(self):
         order = self._quotation()
         order.action_confirm()

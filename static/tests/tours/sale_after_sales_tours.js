@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("sale_after_sales_handover_tour", {
             content: "The handover is refused: the customer has no phone number",
             trigger: ".modal .modal-body:contains(no phone number)",
         },
-        screenshot("handover_blocked", ".modal .modal-body:contains(not ticked yet)"),
+        screenshot("handover_blocked", ".modal .modal-body:contains(Not ticked yet)"),
         {
             content: "Close the message",
             trigger: ".modal .modal-footer .btn-primary",
@@ -442,6 +442,61 @@ registry.category("web_tour.tours").add("sale_after_sales_request_conversation_t
         {
             content: "His message is in the thread",
             trigger: "#chatterRoot:shadow .o-mail-Message:contains(It got worse this morning)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sale_after_sales_blocked_fix_tour", {
+    steps: () => [
+        {
+            content: "The salesperson hands his order over",
+            trigger: ".o_form_view button[name=action_hand_over]",
+            run: "click",
+        },
+        {
+            content: "The missing phone number: its button opens the customer's details",
+            trigger: ".modal .o_data_row:contains(no phone number) button[name=action_fix]",
+            run: "click",
+        },
+        {
+            content: "He lands on the phone number to type",
+            trigger: ".modal .o_field_widget[name=phone] input",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Discard)",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_form_view button[name=action_hand_over]",
+            run: "click",
+        },
+        {
+            content: "The missing notes: their button opens the notes for the technician",
+            trigger: ".modal .o_data_row:contains(Write the notes) button[name=action_fix]",
+            run: "click",
+        },
+        {
+            content: "He lands on the Handover tab, on the notes for the technician",
+            trigger: ".o_notebook .nav-link.active:contains(Handover)",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=handover_note] .odoo-editor-editable",
+        },
+        {
+            trigger: ".o_form_view button[name=action_hand_over]",
+            run: "click",
+        },
+        {
+            content: "The item not ticked: its button opens the checklist",
+            trigger: ".modal .o_data_row:contains(Not ticked yet) button[name=action_fix]",
+            run: "click",
+        },
+        {
+            content: "He lands on the item to tick",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=handover_result_ids] .o_data_row:contains(service contact) button[name=action_tick]",
         },
     ],
 });
