@@ -17,6 +17,7 @@ class ServiceHistory(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        check_company=True,
         ondelete="set null",
         groups="stock.group_stock_user",
         help="The repair order done that this entry records.",
@@ -27,6 +28,7 @@ class ServiceHistory(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        check_company=True,
         ondelete="set null",
         help="The complaint or repair case this repair answered.",
     )
