@@ -12,6 +12,9 @@ from . import service_followup_closing
 from . import service_followup_execution
 from . import service_followup_rating
 from . import service_followup_mail
+from . import service_followup_plan_gift
+from . import service_followup_gift
+from . import loyalty_card
 from . import service_equipment
 from . import service_equipment_warranty
 from . import service_handover_check
@@ -26,6 +29,7 @@ from . import sale_order_handover_check
 from . import sale_order_handover_notes
 from . import sale_order_equipment
 from . import sale_order_line
+from . import sale_order_origin
 from . import res_partner
 from . import res_partner_handover
 from . import res_users

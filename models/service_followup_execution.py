@@ -187,9 +187,10 @@ class ServiceFollowup(models.Model):
         steps that wait while a complaint is open, and e-mail-only steps for a
         customer who cannot be e-mailed (blacklisted, opted out). Returns them."""
         complaining = self._get_complaining_customers()
+        gift_reasons = self._get_gift_skip_reasons()
         skipped = self.browse()
         for followup in self:
-            reason = followup._get_skip_reason(complaining)
+            reason = gift_reasons.get(followup) or followup._get_skip_reason(complaining)
             if reason:
                 followup._workflow().write(
                     {"state": "skipped", "failure_reason": reason, "retry_date": False}
@@ -219,7 +220,9 @@ class ServiceFollowup(models.Model):
                 "Skipped: %(customer)s has an open complaint.",
                 customer=self.partner_id.display_name,
             )
-        mails_only = (step.send_mail or step.ask_rating) and not step.create_activity
+        mails_only = (
+            step.send_mail or step.ask_rating or step.gift_program_id
+        ) and not step.create_activity
         if mails_only and self.partner_id.email and not self._can_email_customer():
             return self.env._(
                 "Skipped: %(customer)s does not want our e-mails (%(reason)s).",
@@ -261,9 +264,11 @@ class ServiceFollowup(models.Model):
             return self.env._(
                 "The equipment %(equipment)s is retired.", equipment=self.equipment_id.display_name
             )
-        if (step.send_mail or (step.ask_rating and not step.create_activity)) and not (
-            self.partner_id.email
-        ):
+        if (
+            step.send_mail
+            or step.gift_program_id
+            or (step.ask_rating and not step.create_activity)
+        ) and not self.partner_id.email:
             return self.env._(
                 "The customer %(customer)s has no e-mail address.",
                 customer=self.partner_id.display_name,
@@ -272,6 +277,11 @@ class ServiceFollowup(models.Model):
             memo["model", step] = step._get_model_error(used_only=True)
         if error := memo["model", step]:
             return error
+        if step.gift_program_id:
+            if ("gift", step) not in memo:
+                memo["gift", step] = step._get_gift_error()
+            if error := memo["gift", step]:
+                return error
         key = ("assignee", step, self.user_id, self.company_id)
         if key not in memo:
             memo[key] = step._is_valid_assignee(self.user_id, self.company_id)
@@ -340,10 +350,14 @@ class ServiceFollowup(models.Model):
                 *(followups for step, followups in by_step.items() if condition(step))
             )
 
-        mailable = of_steps(lambda s: s.send_mail or s.ask_rating).filtered(
+        mailable = of_steps(lambda s: s.send_mail or s.ask_rating or s.gift_program_id).filtered(
             lambda f: f._can_email_customer()
         )
         failed = mailable._send_step_mails()
+        # The gift's card and e-mail (service_followup_gift.py): nothing of a
+        # follow-up whose gift e-mail fails is kept.
+        gifting = (of_steps(lambda s: s.gift_program_id) & mailable) - failed
+        failed |= gifting.filtered(lambda f: not f.loyalty_card_id)._give_gifts()
         rating = of_steps(lambda s: s.ask_rating).filtered(lambda f: not f.rating_requested_date)
         rating_by_mail = (rating & mailable) - failed
         failed |= rating_by_mail._send_rating_requests()

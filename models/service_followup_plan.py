@@ -233,11 +233,11 @@ class ServiceFollowupPlanStep(models.Model):
                         step=step.name,
                     )
                 )
-            if not step.create_activity and not step.send_mail and not step.ask_rating:
+            if not step._get_actions():
                 raise ValidationError(
                     self.env._(
                         "Step '%(step)s' does nothing: schedule an activity, send an e-mail, "
-                        "ask for a rating, or several of them.",
+                        "ask for a rating, give a gift, or several of them.",
                         step=step.name,
                     )
                 )
@@ -263,6 +263,19 @@ class ServiceFollowupPlanStep(models.Model):
                         step=step.name,
                     )
                 )
+
+    def _get_actions(self):
+        """What this step does when it is carried out (codes; empty: nothing)."""
+        self.ensure_one()
+        return {
+            action
+            for action, does in (
+                ("activity", self.create_activity),
+                ("mail", self.send_mail),
+                ("rating", self.ask_rating),
+            )
+            if does
+        }
 
     def _get_model_error(self, used_only=False):
         """What is wrong with the models of this step's e-mail template and
