@@ -47,6 +47,7 @@
         "report/sale_order_handover_sheet.xml",
         "views/service_portal_templates.xml",
         "views/rating_templates.xml",
+        "views/unsubscribe_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

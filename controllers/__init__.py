@@ -1,2 +1,3 @@
 from . import portal
 from . import rating
+from . import unsubscribe

@@ -15,6 +15,7 @@ from . import service_followup_mail
 from . import service_followup_plan_gift
 from . import service_followup_gift
 from . import loyalty_card
+from . import service_unsubscribe
 from . import service_equipment
 from . import service_equipment_warranty
 from . import service_handover_check

@@ -2,6 +2,7 @@
 satisfied customer, created when the step is carried out and e-mailed with
 its code; the orders that use it point back to the follow-up."""
 
+import ast
 from datetime import timedelta
 
 from odoo import fields, models
@@ -9,6 +10,14 @@ from odoo import fields, models
 from .service_followup import ServiceFollowup as BaseFollowup
 
 HAPPY_SCORE = 4  # a rating of 4 or 5 (Odoo's "happy" face is 5)
+
+
+def _literal(headers):
+    """The headers of a mail.mail, stored as Python's text of a dict."""
+    try:
+        return ast.literal_eval(headers)
+    except (ValueError, SyntaxError):
+        return {}
 
 
 class ServiceFollowup(models.Model):
@@ -173,13 +182,35 @@ class ServiceFollowup(models.Model):
             followup.loyalty_card_id = card
         failed = self.browse()
         for template, followups in self.grouped(lambda f: f.step_id.gift_template_id).items():
-            failed |= followups._send_template_mails(template, lambda f: f.id)[1]
+            mails, unrendered = followups._send_template_mails(template, lambda f: f.id)
+            failed |= unrendered
+            (followups - unrendered)._set_unsubscribe_headers(mails)
         if failed:
             lost = failed.loyalty_card_id
             failed._workflow().loyalty_card_id = False
             lost.history_ids.unlink()
             lost.unlink()
         return failed
+
+    def _get_unsubscribe_url(self):
+        """The link of this follow-up's commercial e-mail (a gift, an offer)
+        that takes its customer's address off them (Odoo's blacklist)."""
+        self.ensure_one()
+        return self.env["mail.blacklist"]._get_after_sales_unsubscribe_url(self.partner_id.email)
+
+    def _set_unsubscribe_headers(self, mails):
+        """The ``List-Unsubscribe`` headers of these follow-ups' commercial
+        e-mails (``mails``: {follow-up id: mail.mail}): the customer's mail
+        client offers its own one-click unsubscribe button."""
+        Blacklist = self.env["mail.blacklist"]
+        for followup in self:
+            mail = mails[followup.id]
+            mail.headers = repr(
+                {
+                    **(mail.headers and _literal(mail.headers) or {}),
+                    **Blacklist._get_after_sales_unsubscribe_headers(followup.partner_id.email),
+                }
+            )
 
     def _prepare_gift_card_vals(self, today):
         self.ensure_one()

@@ -1,5 +1,6 @@
 from . import test_app_page
 from . import test_click_everywhere
+from . import test_customer_inbox
 from . import test_customer_moments
 from . import test_customer_voice
 from . import test_daily_work
