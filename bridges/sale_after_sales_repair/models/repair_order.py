@@ -257,9 +257,12 @@ class RepairOrder(models.Model):
         self.ensure_one()
         piece = self.service_equipment_id
         subject = piece.display_name or self.product_id.display_name
+        partner = self.partner_id
+        if piece and partner.commercial_partner_id != piece.commercial_partner_id:
+            partner = piece.partner_id  # the piece's history is its owner's
         return {
             "date": fields.Datetime.now(),
-            "partner_id": (self.partner_id or piece.partner_id).id,
+            "partner_id": partner.id,
             "equipment_id": piece.id,
             "product_id": self.product_id.id or piece.product_id.id,
             "summary": (
@@ -284,16 +287,19 @@ class RepairOrder(models.Model):
         serial number, the warranty, the parts added, removed or recycled,
         the services of the repair's quotation. Never the internal notes."""
         self.ensure_one()
-        what = self.product_id.display_name or self.service_equipment_id.display_name or ""
-        if self.lot_id:
+        what = self.product_id.display_name or self.service_equipment_id.display_name
+        if what and self.lot_id:
             what = self.env._(
                 "%(product)s, serial number %(serial)s", product=what, serial=self.lot_id.name
             )
-        intro = (
-            self.env._("%(name)s: %(what)s, repaired under warranty.", name=self.name, what=what)
-            if self.under_warranty
-            else self.env._("%(name)s: %(what)s, repaired.", name=self.name, what=what)
-        )
+        if not what:
+            intro = self.env._("%(name)s: repaired.", name=self.name)
+        elif self.under_warranty:
+            intro = self.env._(
+                "%(name)s: %(what)s, repaired under warranty.", name=self.name, what=what
+            )
+        else:
+            intro = self.env._("%(name)s: %(what)s, repaired.", name=self.name, what=what)
         lines = self._get_service_repair_lines()
         html = Markup("<p>%s</p>") % intro
         if lines:

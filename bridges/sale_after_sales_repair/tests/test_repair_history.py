@@ -132,3 +132,20 @@ class TestRepairHistory(RepairCommon):
         self.assertEqual(case.resolved_date, resolved_date)
         self.assertEqual(str(case.resolution), "<p>Replaced the machine instead.</p>")
         self.assertEqual(self._entries(repair).repair_case_id, case)
+
+    def test_repair_entry_of_a_piece_is_on_its_owner(self):
+        """A repair invoiced to someone else (a dealer) is still the owner's history."""
+        form = self._repair_form(self.piece)
+        form.partner_id = self.other_customer
+        repair = form.save()
+        self._do_repair(repair)
+        entry = self._entries(repair)
+        self.assertEqual(entry.partner_id, self.contact_anna)
+        self.assertEqual(entry.equipment_id, self.piece)
+
+    def test_repair_entry_of_a_contact_of_the_owner_stays_his(self):
+        form = self._repair_form(self.piece)
+        form.partner_id = self.contact_bob
+        repair = form.save()
+        self._do_repair(repair)
+        self.assertEqual(self._entries(repair).partner_id, self.contact_bob)
