@@ -219,3 +219,14 @@ class TestFollowupGift(AfterSalesCommon):
             }
             with self.subTest(message=message), self.assertRaisesRegex(ValidationError, message):
                 self.step.write({**valid, **values})
+
+    def test_the_customers_service_tab_shows_his_unused_gifts(self):
+        self._rate(self.customer, "5")
+        card = self._gift_followup().loyalty_card_id
+        for user in (self.service_user, self.salesman):
+            with self.subTest(user=user.login):
+                for partner in (self.customer, self.contact_anna):
+                    self.assertEqual(partner.with_user(user).service_gift_card_ids, card)
+        card.points = 0  # used
+        self.customer.invalidate_recordset(["service_gift_card_ids"])
+        self.assertFalse(self.customer.service_gift_card_ids)
