@@ -1,6 +1,5 @@
 from . import date_checks
 from . import service_workflow_mixin
-from . import service_bulk_create_mixin
 from . import service_order_filter_mixin
 from . import service_history_type
 from . import service_history

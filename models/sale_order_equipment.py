@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import format_list
+from odoo.tools import clean_context, format_list
 
 from .service_followup import OPEN_STATES
 from .service_followup_plan import EQUIPMENT_TRIGGERS
@@ -61,7 +61,7 @@ class SaleOrder(models.Model):
     def _create_equipment(self):
         """One piece of equipment per unit of each tracked product of these
         (confirmed) orders, never twice: pieces retired by a cancellation are put
-        back in service, the missing ones are created, in one statement.
+        back in service, the missing ones are created in one batch.
 
         Equipment is a system record created for whoever confirms (a portal
         customer signing): sudo.
@@ -82,10 +82,9 @@ class SaleOrder(models.Model):
         for line in lines:
             missing = line._get_equipment_units() - len(existing[line])
             vals_list += [line._prepare_equipment_vals() for _unit in range(missing)]
-        # One statement for all the pieces (see _create_in_one_statement); what
-        # create() would do after inserting them: plan their reminders.
-        pieces = Equipment._create_in_one_statement(vals_list)
-        pieces._plan_equipment_followups()
+        # One create() for all the pieces, which plans their reminders. The
+        # fields' own defaults, not a form's default_* keys: system records.
+        pieces = Equipment.with_context(clean_context(Equipment.env.context)).create(vals_list)
         return pieces | retired
 
     def _remove_or_retire_equipment(self):
@@ -169,7 +168,9 @@ class SaleOrder(models.Model):
         # history; the new date may come back later), cancelled once carried out.
         outdated.filtered(lambda f: f.state == "planned" and not f.attempt_count).unlink()
         outdated.exists()._cancel()
-        followups = Followup._create_in_one_statement(vals_list)
+        followups = (
+            Followup.with_context(clean_context(Followup.env.context))._workflow().create(vals_list)
+        )
         followups._trigger_if_due()
         return followups
 

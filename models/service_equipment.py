@@ -22,7 +22,6 @@ class ServiceEquipment(models.Model):
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "service.bulk.create.mixin",
         "service.workflow.mixin",
     ]
     _order = "commercial_partner_id, product_id, id"

@@ -23,7 +23,6 @@ class ServiceFollowup(models.Model):
     _name = "service.followup"
     _inherit = [
         "service.workflow.mixin",
-        "service.bulk.create.mixin",
         "rating.mixin",
         "mail.activity.mixin",
     ]
