@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RepairCommon
 
@@ -84,6 +84,19 @@ class TestRepairOrder(RepairCommon):
         case.action_case_resolve()
         with self.assertRaisesText(UserError, "answers an open case"):
             case.with_user(self.technician).action_create_repair()
+
+    def test_piece_chosen_on_a_repair_fills_it_in(self):
+        form = Form(self.env["repair.order"].with_user(self.technician))
+        form.service_equipment_id = self.piece
+        self.assertEqual(form.partner_id, self.contact_anna)
+        self.assertEqual(form.product_id, self.product_machine)
+        self.assertEqual(form.lot_id, self.lot)
+        self.assertTrue(form.under_warranty)
+        form.service_equipment_id = self.old_piece
+        self.assertEqual(form.partner_id, self.contact_bob)
+        self.assertEqual(form.product_id, self.product_grinder)
+        self.assertFalse(form.under_warranty, "its warranty expired")
+        self.assertEqual(form.save().service_equipment_id, self.old_piece)
 
     def test_repair_of_a_serial_number_finds_its_piece(self):
         """A repair made in the Repair app, of a serial number a customer owns,
