@@ -90,6 +90,18 @@ class RepairOrder(models.Model):
             )
         return res
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        repairs = super().create(vals_list)
+        repairs._start_service_cases()
+        return repairs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("service_case_id"):
+            self._start_service_cases()
+        return result
+
     # === ACTION METHODS ===
 
     def action_repair_done(self):
@@ -222,6 +234,15 @@ class RepairOrder(models.Model):
             # case fields, which only the workflow writes, stay empty.
             self.env["service.history"]._workflow()._log("repair", vals_list)
         repairs._resolve_service_cases()
+
+    def _start_service_cases(self):
+        """A repair order answers its case: the open case is in progress (the
+        customer sees it so in the portal), handled by whoever made the repair
+        when it had no owner. The technician may have no right on cases
+        (Repair rights only): the case follows its repair, hence ``sudo``."""
+        cases = self.sudo().service_case_id.filtered(lambda c: c.case_state == "open")
+        if cases:
+            cases.action_case_start()
 
     def _resolve_service_cases(self):
         """Resolve the open cases of these repairs, done, that have no other

@@ -95,7 +95,7 @@ class TestRepairHistory(RepairCommon):
         first = self._create_repair(case, parts=[(self.product_pump, 1, "add")])
         second = self._create_repair(case, parts=[(self.product_gasket, 1, "add")])
         self._do_repair(first)
-        self.assertEqual(case.case_state, "open", "another repair of the case is still open")
+        self.assertEqual(case.case_state, "in_progress", "another repair of the case is still open")
         self.assertEqual(self._entries(first).repair_case_id, case)
 
         self._do_repair(second)

@@ -43,6 +43,8 @@ class TestRepairOrder(RepairCommon):
         self.assertTrue(form.under_warranty)
         self.assertIn("Water under the machine", str(form.internal_notes))
         repair = form.save()
+        self.assertEqual(case.case_state, "in_progress", "the repair answers it")
+        self.assertEqual(case.owner_id, self.technician, "it had no owner: who made the repair")
         self.assertEqual(case.with_user(self.technician).repair_count, 1)
         action = case.with_user(self.technician).action_view_repairs()
         self.assertEqual(self.env["repair.order"].search(action["domain"]), repair)
@@ -58,6 +60,7 @@ class TestRepairOrder(RepairCommon):
         self.assertEqual(form.service_case_id, case)
 
     def test_portal_repair_request_becomes_a_repair_order_from_its_case(self):
+        self.company.handover_default_user_id = self.service_user  # the requests' owner
         portal = self.portal_user
         case = (
             self.env["service.history"]
@@ -72,7 +75,10 @@ class TestRepairOrder(RepairCommon):
         self.assertEqual(form.service_case_id, case)
         self.assertEqual(form.service_equipment_id, self.piece)
         self.assertIn("It stopped heating", str(form.internal_notes))
-        self.assertTrue(form.save())
+        owner = case.owner_id
+        form.save()
+        self.assertEqual(case.case_state, "in_progress")
+        self.assertEqual(case.owner_id, owner, "its owner keeps it")
 
     def test_create_repair_refused_on_entry_that_is_no_open_case(self):
         visit = self._create_history(
