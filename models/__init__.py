@@ -13,13 +13,17 @@ from . import service_followup_rating
 from . import service_followup_mail
 from . import service_followup_plan_gift
 from . import service_followup_gift
+from . import service_followup_plan_offer
+from . import service_followup_offer
 from . import loyalty_card
 from . import service_unsubscribe
 from . import service_equipment
 from . import service_equipment_warranty
+from . import service_equipment_offer
 from . import service_handover_check
 from . import service_handover_result
 from . import product_template
+from . import product_template_offer
 from . import res_company
 from . import res_config_settings
 from . import sale_order
@@ -30,6 +34,8 @@ from . import sale_order_handover_notes
 from . import sale_order_equipment
 from . import sale_order_line
 from . import sale_order_origin
+from . import sale_order_offer
+from . import sale_order_line_offer
 from . import res_partner
 from . import res_partner_handover
 from . import res_partner_gift

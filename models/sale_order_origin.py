@@ -5,6 +5,7 @@ from odoo import fields, models
 
 AFTER_SALES_ORIGINS = [
     ("gift", "After-sales gift"),
+    ("offer", "After-sales offer"),
 ]
 
 

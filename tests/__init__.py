@@ -10,6 +10,7 @@ from . import test_equipment_report
 from . import test_followup_access
 from . import test_followup_faults
 from . import test_followup_gift
+from . import test_followup_offer
 from . import test_followup_performance
 from . import test_followup_planning
 from . import test_followup_runtime

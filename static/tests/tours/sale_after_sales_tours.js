@@ -500,3 +500,40 @@ registry.category("web_tour.tours").add("sale_after_sales_blocked_fix_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sale_after_sales_offer_accept_tour", {
+    steps: () => [
+        {
+            content: "His equipment page shows our offer for it",
+            trigger: "#equipment_offers a.o_saa_offer_link",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The quotation names his piece",
+            trigger: "#quote_content:contains(For:)",
+        },
+        {
+            content: "He accepts and signs it, in Odoo's own portal",
+            trigger: ".o_portal_sale_sidebar a:contains(Sign)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_web_sign_name_and_signature input",
+            run: "edit Anna Offer",
+        },
+        {
+            trigger: ".modal canvas.o_web_sign_signature",
+            run: "canvasNotEmpty",
+        },
+        {
+            trigger: ".modal .o_portal_sign_submit:enabled",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The order is confirmed",
+            trigger: "#quote_content:contains(Thank You)",
+        },
+    ],
+});
