@@ -36,6 +36,15 @@ class IrQweb(models.AbstractModel):
         an element is compiled once per source and compilation options, exactly
         the keys of Odoo's own template cache; the compiled code is rendered
         with each record's values as before.
+
+        Relies on Odoo (``base/models/ir_qweb.py``, ``mail/models/mail_render_mixin.py``):
+        ``_compile(template)`` returns the compiled code, ``(template_functions,
+        def_name, options)``, which depends only on the template and on the
+        context keys of ``_get_template_cache_keys()`` (the key of Odoo's own
+        ``_generate_code_cached``), never on the values rendered; and
+        ``mail.render.mixin._render_template_qweb`` renders each record from a
+        new element parsed from the same source. ``test_odoo_overrides`` checks
+        that the signature of ``_compile`` is still Odoo's.
         """
         cache = self.env.context.get(QWEB_BATCH_CACHE_KEY)
         if cache is None or not isinstance(template, etree._Element):

@@ -20,6 +20,14 @@ class MailMail(models.Model):
         e-mail step, measured by ``make bench`` (1.8 ms for the wrapped
         thank-you against 0.5 ms for its body). Odoo's own mass-mailing composer
         does the same as here: the body as the message, the layout in the e-mail.
+
+        Relies on Odoo (``mail/models/mail_template.py``, ``send_mail_batch``):
+        the mails of a template are created in one ``create()`` whose values
+        hold the wrapped body as ``body`` (the message's) and ``body_html``
+        (see ``mail.render.mixin._render_encapsulate``), with ``model`` and
+        ``res_id``; ``mail.thread._notify_get_reply_to_batch`` gives the
+        reply-to of Odoo's notifications. ``test_odoo_overrides`` checks that
+        the signature of ``create`` is still Odoo's.
         """
         cache = self.env.context.get(QWEB_BATCH_CACHE_KEY)
         if cache is not None:

@@ -28,6 +28,15 @@ class MailRenderMixin(models.AbstractModel):
         empty result and their error is kept in the batch cache; the caller
         discards their e-mails and marks their follow-ups failed. Database
         errors still abort the batch (the transaction cannot go on).
+
+        Relies on Odoo (``mail/models/mail_render_mixin.py``): ``_render_template``
+        renders the records of ``res_ids`` and returns ``{res_id: result}``, and
+        calling it again on one record renders the same as in the batch (it
+        renders each record on its own: ``_render_template_qweb`` and
+        ``_render_template_inline_template`` loop over the records);
+        ``mail.template._generate_template`` renders every field of a batch
+        through it (``_render_field``). ``test_odoo_overrides`` checks that its signature is still
+        Odoo's.
         """
         cache = self.env.context.get(QWEB_BATCH_CACHE_KEY)
         render = super()._render_template
@@ -59,7 +68,14 @@ class MailRenderMixin(models.AbstractModel):
 
         A follow-up's e-mail (its rating request) is headed for the customer,
         not with the follow-up's internal name (see
-        ``service.followup._get_customer_mail_heading``)."""
+        ``service.followup._get_customer_mail_heading``).
+
+        Relies on Odoo (``mail/models/mail_template.py``, ``send_mail_batch``):
+        the body returned here is given unchanged as the ``body_html`` and the
+        ``body`` of the values of ``mail.mail.create``; ``add_context`` reaches
+        the layout's rendering values. ``test_odoo_overrides`` checks that the
+        signature of ``_render_encapsulate`` is still Odoo's.
+        """
         if context_record and context_record._name == "service.followup":
             add_context = {**(add_context or {}), **context_record._get_customer_mail_heading()}
         wrapped = super()._render_encapsulate(
