@@ -5,6 +5,7 @@ from . import service_history_type
 from . import service_history
 from . import service_history_case
 from . import service_history_portal
+from . import service_history_quotation
 from . import service_followup_plan
 from . import service_followup
 from . import service_followup_closing

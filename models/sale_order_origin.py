@@ -1,11 +1,13 @@
 """Where an order comes from, when after-sales brought it: the gift of a
-follow-up used on it (and, later, an accepted offer or a service request)."""
+follow-up used on it, an offer accepted, a quotation made from a case."""
 
 from odoo import fields, models
 
 AFTER_SALES_ORIGINS = [
     ("gift", "After-sales gift"),
     ("offer", "After-sales offer"),
+    ("request", "Service request"),
+    ("complaint", "Complaint case"),
 ]
 
 
@@ -26,6 +28,14 @@ class SaleOrder(models.Model):
         copy=False,
         index="btree_not_null",
         help="The follow-up whose gift (or offer) the customer used on this order.",
+    )
+    after_sales_case_id = fields.Many2one(
+        "service.history",
+        string="From Case",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The complaint, repair or service request this quotation answers.",
     )
 
     def _action_confirm(self):

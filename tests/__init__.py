@@ -1,3 +1,4 @@
+from . import test_after_sales_revenue
 from . import test_app_page
 from . import test_click_everywhere
 from . import test_customer_inbox
