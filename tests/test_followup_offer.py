@@ -322,6 +322,40 @@ class TestFollowupOffer(OfferCommon):
         planned = self._followups(piece).filtered(lambda f: f.state == "planned")
         self.assertEqual(planned.equipment_due_date, piece.warranty_end)
 
+    def test_a_maintenance_due_step_offers_the_visit_planned_on_acceptance(self):
+        self.plan.active = False
+        visit_template = self._create_offer_template("Maintenance visit", [self.product_visit])
+        maintenance = self._create_plan(
+            "Maintenance offer",
+            [
+                {
+                    "name": "Offer the yearly visit",
+                    "equipment_recurring": True,
+                    "delay_count": 14,
+                    "delay_from": "before_plan_date",
+                    "create_activity": False,
+                    "offer_template_id": visit_template.id,
+                }
+            ],
+        )
+        order = self._create_order(self.customer, [(self.product_machine, 1)], confirm=True)
+        piece = order.equipment_ids
+        piece.date_start = fields.Date.today() - relativedelta(months=12) + timedelta(days=7)
+        due = piece.next_maintenance_date
+        self._run_followup_cron()
+        offer = self._offers(self.customer)
+        self.assertEqual(offer.order_line.product_id, self.product_visit)
+        self.assertEqual(offer.order_line.service_equipment_id, piece)
+        followup = self._followups(piece, step=maintenance.step_ids)
+        self.assertEqual((followup.state, followup.offer_order_id), ("done", offer))
+        offer.action_confirm()
+        visit = piece.activity_ids
+        self.assertEqual(len(visit), 1)
+        self.assertEqual(visit.user_id, self.service_user)
+        self.assertEqual(visit.date_deadline, due, "the visit is the piece's next maintenance")
+        self.assertEqual(piece.next_maintenance_date, due)
+        self.assertIn(offer.name, visit.note)
+
     def test_an_expired_offer_asks_the_salesperson_to_call_once(self):
         self._pieces(self.customer, qty=1)
         self._run_followup_cron()
