@@ -16,11 +16,10 @@ class SaleOrder(models.Model):
     # === COMPUTE METHODS ===
 
     def _compute_followup_count(self):
+        # Every follow-up of the order, as action_view_followups lists them.
         counts = dict(
             self.env["service.followup"]._read_group(
-                [("order_id", "in", self.ids), ("state", "!=", "cancelled")],
-                ["order_id"],
-                ["__count"],
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
             )
         )
         for order in self:
@@ -35,6 +34,8 @@ class SaleOrder(models.Model):
         )
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"search_default_filter_open": 0}
+        # As many rows as the button counts: the kanban folds the closed ones.
+        action["views"] = sorted(action["views"], key=lambda view: view[1] != "list")
         return action
 
     def action_apply_followup_plan(self):

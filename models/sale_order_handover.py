@@ -281,7 +281,9 @@ class SaleOrder(models.Model):
             {
                 "order_ids": [Command.set(self.ids)],
                 "line_ids": [
-                    Command.create(vals) for order in self for vals in order._get_handover_problems()
+                    Command.create(vals)
+                    for order in self
+                    for vals in order._get_handover_problems()
                 ],
             }
         )

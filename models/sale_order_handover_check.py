@@ -78,7 +78,9 @@ class SaleOrder(models.Model):
                 "order_id": self.id,
                 "result_id": result.id,
                 "name": result.name,
-                "reason": self.env._("Not ticked yet.") if result.kind == "manual" else result.reason,
+                "reason": self.env._("Not ticked yet.")
+                if result.kind == "manual"
+                else result.reason,
                 "fix": result._get_fix(),
             }
             for result in self.handover_result_ids._is_blocking()

@@ -9,6 +9,7 @@ from .service_history import SATISFACTION_LEVELS
 
 FOLLOWUP_STATES = [
     ("planned", "Planned"),
+    ("waiting", "Waiting"),
     ("due", "Due"),
     ("done", "Done"),
     ("cancelled", "Cancelled"),
@@ -16,7 +17,7 @@ FOLLOWUP_STATES = [
     ("skipped", "Skipped"),
 ]
 # Follow-ups still to be carried out or closed.
-OPEN_STATES = ("planned", "due", "failed")
+OPEN_STATES = ("planned", "waiting", "due", "failed")
 
 
 class ServiceFollowup(models.Model):
@@ -113,7 +114,8 @@ class ServiceFollowup(models.Model):
         default="planned",
         index=True,
         tracking=True,
-        help="Planned: waits for its date. Due: its activity is open. Done: the activity "
+        help="Planned: waits for its date. Waiting: due, but held while the customer has "
+        "an open complaint (see the reason). Due: its activity is open. Done: the activity "
         "was marked done, or the e-mail was sent. Failed: it could not be carried out "
         "(see the reason); it is tried again a few times.",
     )
@@ -182,7 +184,9 @@ class ServiceFollowup(models.Model):
     _due_index = models.Index("(planned_date, id) WHERE state IN ('planned', 'failed')")
     # The open follow-ups in their list order (My Follow-ups), found without
     # reading the carried-out history: flat as the history grows (make bench --growth).
-    _open_index = models.Index("(planned_date, id) WHERE state IN ('planned', 'due', 'failed')")
+    _open_index = models.Index(
+        "(planned_date, id) WHERE state IN ('planned', 'waiting', 'due', 'failed')"
+    )
 
     @api.constrains("planned_date")
     def _check_date_years(self):

@@ -10,7 +10,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date, split_every
 
 from odoo.addons.base.models.ir_qweb import QWebError
 
@@ -117,6 +117,9 @@ class ServiceFollowup(models.Model):
         self = self.sudo().with_context(tracking_disable=True)
         batch_size = batch_size or self._get_batch_size()
         IrCron = self.env["ir.cron"]
+        # First the follow-ups held by a complaint: those whose complaint closed
+        # are due again, and carried out below in this run.
+        self._process_complaint_waits(batch_size)
         IrCron._commit_progress(remaining=self.search_count(self._get_due_domain()))
         while True:
             batch = self._lock_due_batch(batch_size)
@@ -126,6 +129,57 @@ class ServiceFollowup(models.Model):
             if not IrCron._commit_progress(len(batch)):
                 return  # out of time: the cron is called again for the rest
         self._process_rating_waits(batch_size)
+
+    @api.model
+    def _process_complaint_waits(self, batch_size):
+        """The follow-ups waiting for their customer's complaint to close: due
+        again once it is closed, skipped (saying why) once they waited their
+        step's limit. A batch costs one grouped query on the complaints."""
+        waiting = self.search([("state", "=", "waiting")], order="planned_date, id")
+        for batch in split_every(batch_size, waiting.ids, self.browse):
+            complaining = batch._get_complaining_customers()
+            held = batch.filtered(lambda f, c=complaining: f.commercial_partner_id in c)
+            (batch - held)._workflow().write(
+                {"state": "planned", "failure_reason": False, "retry_date": False}
+            )
+            held._hold_for_complaint()
+            if not self.env["ir.cron"]._commit_progress(len(batch)):
+                return
+
+    def _hold_for_complaint(self):
+        """These follow-ups' customers have an open complaint, and their steps
+        wait for it to close: waiting, saying until when, or skipped once they
+        waited their step's limit."""
+        today = fields.Date.context_today(self)
+        for followup in self:
+            limit = followup._get_complaint_wait_limit()
+            if today > limit:
+                vals = {
+                    "state": "skipped",
+                    "failure_reason": self.env._(
+                        "Skipped: %(customer)s's complaint was still open %(days)s days after "
+                        "the follow-up was due.",
+                        customer=followup.partner_id.display_name,
+                        days=followup.step_id.complaint_wait_days,
+                    ),
+                }
+            else:
+                vals = {
+                    "state": "waiting",
+                    "failure_reason": self.env._(
+                        "Waiting: %(customer)s has an open complaint. Carried out once it is "
+                        "closed; skipped if it is still open on %(limit)s.",
+                        customer=followup.partner_id.display_name,
+                        limit=format_date(self.env, limit),
+                    ),
+                }
+            if followup.state != vals["state"] or followup.failure_reason != vals["failure_reason"]:
+                followup._workflow().write({**vals, "retry_date": False})
+
+    def _get_complaint_wait_limit(self):
+        """The last day this follow-up waits for its customer's complaint to close."""
+        self.ensure_one()
+        return self.planned_date + timedelta(days=self.step_id.complaint_wait_days)
 
     def _process(self):
         """Carry out these due follow-ups: activities and e-mails.
@@ -183,13 +237,20 @@ class ServiceFollowup(models.Model):
         return followups.filtered(lambda f: not reasons[f])
 
     def _skip_if_stopped(self):
-        """Skip, saying why, the follow-ups that must not reach their customer:
-        steps that wait while a complaint is open, and e-mail-only steps for a
-        customer who cannot be e-mailed (blacklisted, opted out). Returns them."""
+        """Hold or skip, saying why, the follow-ups that must not reach their
+        customer now: steps that wait or skip while a complaint is open, and
+        e-mail-only steps for a customer who cannot be e-mailed (blacklisted,
+        opted out). Returns them."""
         complaining = self._get_complaining_customers()
-        gift_reasons = self._get_gift_skip_reasons()
-        skipped = self.browse()
-        for followup in self:
+        held = self.filtered(
+            lambda f: (
+                f.step_id.open_complaint_policy == "wait" and f.commercial_partner_id in complaining
+            )
+        )
+        held._hold_for_complaint()
+        skipped = held
+        gift_reasons = (self - held)._get_gift_skip_reasons()
+        for followup in self - held:
             reason = gift_reasons.get(followup) or followup._get_skip_reason(complaining)
             if reason:
                 followup._workflow().write(
@@ -200,7 +261,7 @@ class ServiceFollowup(models.Model):
 
     def _get_complaining_customers(self):
         """The customer entities of these follow-ups with an open complaint."""
-        if not any(self.step_id.mapped("skip_if_open_complaint")):
+        if all(policy == "proceed" for policy in self.step_id.mapped("open_complaint_policy")):
             return self.env["res.partner"]
         groups = self.env["service.history"]._read_group(
             [
@@ -215,7 +276,7 @@ class ServiceFollowup(models.Model):
     def _get_skip_reason(self, complaining):
         self.ensure_one()
         step = self.step_id
-        if step.skip_if_open_complaint and self.commercial_partner_id in complaining:
+        if step.open_complaint_policy == "skip" and self.commercial_partner_id in complaining:
             return self.env._(
                 "Skipped: %(customer)s has an open complaint.",
                 customer=self.partner_id.display_name,
@@ -265,9 +326,7 @@ class ServiceFollowup(models.Model):
                 "The equipment %(equipment)s is retired.", equipment=self.equipment_id.display_name
             )
         if (
-            step.send_mail
-            or step.gift_program_id
-            or (step.ask_rating and not step.create_activity)
+            step.send_mail or step.gift_program_id or (step.ask_rating and not step.create_activity)
         ) and not self.partner_id.email:
             return self.env._(
                 "The customer %(customer)s has no e-mail address.",

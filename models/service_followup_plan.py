@@ -15,6 +15,14 @@ TRIGGERS = [
     ("handover_accepted", "Handover to service accepted"),
     ("warranty_ends", "Warranty of a piece of equipment ends"),
 ]
+# What a step does when it is due and its customer has an open complaint.
+COMPLAINT_POLICIES = [
+    ("proceed", "Carry it out"),
+    ("wait", "Wait until it is closed"),
+    ("skip", "Skip the step"),
+]
+DEFAULT_COMPLAINT_WAIT_DAYS = 30
+MAX_COMPLAINT_WAIT_DAYS = 365
 # Triggers whose steps are planned for each piece of equipment of the order.
 EQUIPMENT_TRIGGERS = ("warranty_ends",)
 
@@ -153,10 +161,28 @@ class ServiceFollowupPlanStep(models.Model):
         default=7,
         help="The follow-up closes as 'no answer' (not as a bad score) after this many days.",
     )
+    open_complaint_policy = fields.Selection(
+        COMPLAINT_POLICIES,
+        string="While a Complaint Is Open",
+        required=True,
+        default="proceed",
+        help="When the step is due and the customer has an open complaint. Wait: the step "
+        "waits until the complaint is closed (then it is carried out at the next run), at "
+        "most the days below, then it is skipped, saying why. Skip: it is skipped at once. "
+        "Thanking or asking him to rate while he complains would only add to his annoyance.",
+    )
+    complaint_wait_days = fields.Integer(
+        string="Wait At Most (Days)",
+        default=DEFAULT_COMPLAINT_WAIT_DAYS,
+        help="How long after its date the step waits for the complaint to close before it "
+        "is skipped.",
+    )
+    # 19.0.2: a boolean; kept for data files and code written for it.
     skip_if_open_complaint = fields.Boolean(
-        string="Skip While a Complaint Is Open",
-        help="Not carried out while the customer has an open complaint: thanking or asking "
-        "him to rate then would only add to his annoyance.",
+        string="Held While a Complaint Is Open",
+        compute="_compute_skip_if_open_complaint",
+        inverse="_inverse_skip_if_open_complaint",
+        help="Compatibility: set, the step waits while a complaint is open.",
     )
     responsible_type = fields.Selection(
         [
@@ -172,6 +198,31 @@ class ServiceFollowupPlanStep(models.Model):
     responsible_id = fields.Many2one(
         "res.users", string="Assigned to", check_company=True, domain="[('share', '=', False)]"
     )
+
+    @api.depends("open_complaint_policy")
+    def _compute_skip_if_open_complaint(self):
+        for step in self:
+            step.skip_if_open_complaint = step.open_complaint_policy != "proceed"
+
+    def _inverse_skip_if_open_complaint(self):
+        for step in self:
+            if step.skip_if_open_complaint and step.open_complaint_policy == "proceed":
+                step.open_complaint_policy = "wait"
+            elif not step.skip_if_open_complaint:
+                step.open_complaint_policy = "proceed"
+
+    @api.constrains("complaint_wait_days")
+    def _check_complaint_wait_days(self):
+        for step in self:
+            if not 1 <= step.complaint_wait_days <= MAX_COMPLAINT_WAIT_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s': it waits for a complaint to close from 1 to %(max)s "
+                        "days.",
+                        step=step.name,
+                        max=MAX_COMPLAINT_WAIT_DAYS,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -211,7 +211,7 @@ class TestCustomerVoice(CustomerVoiceCommon):
                     "mail_template_id": self.env.ref(
                         "sale_after_sales.mail_template_followup_thank_you"
                     ).id,
-                    "skip_if_open_complaint": True,
+                    "open_complaint_policy": "skip",
                 }
             ],
         )

@@ -156,10 +156,12 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 sales,
             ),
             ("service.handover.blocked.line", "action_fix"): (
-                lambda: self.env["service.handover.blocked.wizard"]
-                .with_user(sales)
-                .browse(self._order("checking").with_user(sales).action_hand_over()["res_id"])
-                .line_ids,
+                lambda: (
+                    self.env["service.handover.blocked.wizard"]
+                    .with_user(sales)
+                    .browse(self._order("checking").with_user(sales).action_hand_over()["res_id"])
+                    .line_ids
+                ),
                 sales,
             ),
             ("mail.activity", "action_open_document"): (

@@ -26,10 +26,12 @@ def migrate(cr, version):
             [is_case, portal_visible, name],
         )
     # The shipped plan: the day-7 step asks for a rating (a call for customers
-    # without e-mail); the thank-you and the rating wait while a complaint is open.
+    # without e-mail); the thank-you and the rating wait while a complaint is open
+    # (a boolean in 19.0.2, open_complaint_policy since 19.0.3: the migrations
+    # run on the current code's tables).
     cr.execute(
         """UPDATE service_followup_plan_step
-              SET ask_rating = TRUE, skip_if_open_complaint = TRUE, rating_template_id = (
+              SET ask_rating = TRUE, open_complaint_policy = 'wait', rating_template_id = (
                   SELECT res_id FROM ir_model_data
                    WHERE module = 'sale_after_sales' AND name = 'mail_template_followup_rating')
             WHERE id = (SELECT res_id FROM ir_model_data
@@ -37,7 +39,7 @@ def migrate(cr, version):
                            AND name = 'followup_step_satisfaction_call')"""
     )
     cr.execute(
-        """UPDATE service_followup_plan_step SET skip_if_open_complaint = TRUE
+        """UPDATE service_followup_plan_step SET open_complaint_policy = 'wait'
             WHERE id = (SELECT res_id FROM ir_model_data
                          WHERE module = 'sale_after_sales' AND name = 'followup_step_thank_you')"""
     )
