@@ -45,6 +45,7 @@ class TestAfterSalesRevenue(AfterSalesCommon):
 
     def _rows(self, **domain):
         self.env.flush_all()
+        self.Report.invalidate_model()  # an SQL view: read it again
         return self.Report.search([(key, "=", value) for key, value in domain.items()])
 
     def test_a_gift_used_brings_its_order_into_the_revenue(self):
