@@ -5,11 +5,16 @@ Renamed before the module's models load, so that the ORM finds the columns
 (with their data and translations) under their new names instead of creating
 empty ones and dropping the old: the column, its ``ir.model.fields`` row and
 external id, its selection values and its foreign key.
+
+The column is renamed with Odoo's own helpers (``odoo.tools.sql``); Odoo
+Community has none for the rest (its upgrade library, ``odoo/upgrade-util``, is
+not distributed with it), which is written here in SQL.
 """
 
 import logging
 
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, constraint_definition, rename_column
 
 _logger = logging.getLogger(__name__)
 
@@ -25,26 +30,11 @@ RENAMED = {
 }
 
 
-def _column_exists(cr, table, column):
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-        [table, column],
-    )
-    return bool(cr.rowcount)
-
-
 def _rename_field(cr, model, old, new):
     table = model.replace(".", "_")
-    if not _column_exists(cr, table, old) or _column_exists(cr, table, new):
+    if not column_exists(cr, table, old) or column_exists(cr, table, new):
         return
-    cr.execute(
-        SQL(
-            "ALTER TABLE %s RENAME COLUMN %s TO %s",
-            SQL.identifier(table),
-            SQL.identifier(old),
-            SQL.identifier(new),
-        )
-    )
+    rename_column(cr, table, old, new)
     cr.execute(
         "UPDATE ir_model_fields SET name = %s WHERE model = %s AND name = %s", [new, model, old]
     )
@@ -67,8 +57,7 @@ def _rename_field(cr, model, old, new):
         ],
     )
     old_fkey, new_fkey = f"{table}_{old}_fkey", f"{table}_{new}_fkey"
-    cr.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [old_fkey])
-    if cr.rowcount:
+    if constraint_definition(cr, table, old_fkey):
         cr.execute(
             SQL(
                 "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
