@@ -40,28 +40,6 @@ class RepairOrder(models.Model):
         "its last open repair is done.",
     )
 
-    @api.depends("lot_id", "product_id")
-    def _compute_service_equipment_id(self):
-        """The piece of the repaired serial number (its lot, or its serial
-        typed on the piece), else the piece chosen if it is this product."""
-        pieces = self._find_service_equipment()
-        for repair in self:
-            piece = pieces.get(repair)
-            if piece:
-                repair.service_equipment_id = piece
-            elif repair.service_equipment_id.product_id != repair.product_id:
-                repair.service_equipment_id = False
-            else:
-                repair.service_equipment_id = repair.service_equipment_id
-
-    @api.onchange("service_equipment_id")
-    def _onchange_service_equipment_id(self):
-        piece = self.service_equipment_id
-        if piece:
-            for name, value in self._prepare_service_equipment_values(piece).items():
-                if name != "lot_id" or value:
-                    self[name] = value
-
     @api.model
     def default_get(self, fields):
         """A repair opened from a piece or a case (``default_service_equipment_id``,
@@ -89,6 +67,30 @@ class RepairOrder(models.Model):
                 }
             )
         return res
+
+    @api.depends("lot_id", "product_id")
+    def _compute_service_equipment_id(self):
+        """The piece of the repaired serial number (its lot, or its serial
+        typed on the piece), else the piece chosen if it is this product."""
+        pieces = self._find_service_equipment()
+        for repair in self:
+            piece = pieces.get(repair)
+            if piece:
+                repair.service_equipment_id = piece
+            elif repair.service_equipment_id.product_id != repair.product_id:
+                repair.service_equipment_id = False
+            else:
+                repair.service_equipment_id = repair.service_equipment_id
+
+    @api.onchange("service_equipment_id")
+    def _onchange_service_equipment_id(self):
+        piece = self.service_equipment_id
+        if piece:
+            for name, value in self._prepare_service_equipment_values(piece).items():
+                if name != "lot_id" or value:
+                    self[name] = value
+
+    # === CRUD ===
 
     @api.model_create_multi
     def create(self, vals_list):
