@@ -20,6 +20,7 @@ from . import test_form_buttons
 from . import test_handover
 from . import test_handover_customer
 from . import test_handover_security
+from . import test_languages
 from . import test_menus
 from . import test_odoo_overrides
 from . import test_portal
