@@ -5,6 +5,8 @@ from .common import AfterSalesStockCommon
 
 @tagged("post_install", "-at_install")
 class TestPortal(AfterSalesStockCommon, HttpCase):
+    test_cursor_lock_timeout = 60  # a loaded machine: see test_tours
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
