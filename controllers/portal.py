@@ -51,22 +51,23 @@ class AfterSalesPortal(CustomerPortal):
         return [("state", "=", "in_service")]
 
     def _get_equipment_searchbar_sortings(self):
-        _ = request.env._
         return {
-            "name": {"label": _("Name"), "order": "name, id"},
-            "warranty": {"label": _("Warranty End"), "order": "warranty_end, name, id"},
+            "name": {"label": request.env._("Name"), "order": "name, id"},
+            "warranty": {"label": request.env._("Warranty End"), "order": "warranty_end, name, id"},
             "maintenance": {
-                "label": _("Next Maintenance"),
+                "label": request.env._("Next Maintenance"),
                 "order": "next_maintenance_date, name, id",
             },
         }
 
     def _get_equipment_searchbar_inputs(self):
-        _ = request.env._
         return {
-            "all": {"input": "all", "label": _("Search in All")},
-            "name": {"input": "name", "label": _("Search in Name")},
-            "serial_number": {"input": "serial_number", "label": _("Search in Serial Number")},
+            "all": {"input": "all", "label": request.env._("Search in All")},
+            "name": {"input": "name", "label": request.env._("Search in Name")},
+            "serial_number": {
+                "input": "serial_number",
+                "label": request.env._("Search in Serial Number"),
+            },
         }
 
     def _get_equipment_search_domain(self, search_in, search):
@@ -144,16 +145,14 @@ class AfterSalesPortal(CustomerPortal):
     # === SERVICE ===
 
     def _get_service_searchbar_sortings(self):
-        _ = request.env._
         return {
-            "date": {"label": _("Newest"), "order": "date desc, id desc"},
-            "summary": {"label": _("Subject"), "order": "summary, id"},
+            "date": {"label": request.env._("Newest"), "order": "date desc, id desc"},
+            "summary": {"label": request.env._("Subject"), "order": "summary, id"},
         }
 
     def _get_service_searchbar_inputs(self):
-        _ = request.env._
         return {
-            "summary": {"input": "summary", "label": _("Search in Subject")},
+            "summary": {"input": "summary", "label": request.env._("Search in Subject")},
         }
 
     def _prepare_my_service_values(self, page=1, sortby=None, search=None, search_in="summary"):

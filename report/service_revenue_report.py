@@ -27,7 +27,7 @@ class ServiceRevenueReport(models.Model):
     plan_id = fields.Many2one("service.followup.plan", readonly=True)
     step_id = fields.Many2one("service.followup.plan.step", readonly=True)
     followup_id = fields.Many2one("service.followup", readonly=True)
-    case_id = fields.Many2one("service.history", string="Case", readonly=True)
+    case_id = fields.Many2one("service.history", readonly=True)
     order_id = fields.Many2one("sale.order", string="Offer or Quotation", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)

@@ -24,7 +24,9 @@ class CustomerMomentsCommon(HttpCase, AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
-        cls.company.write({"handover_default_user_id": cls.service_user.id, "phone": "+32 2 555 01 01"})
+        cls.company.write(
+            {"handover_default_user_id": cls.service_user.id, "phone": "+32 2 555 01 01"}
+        )
         cls._track_equipment(cls.product_machine)
         cls.portal_user = new_test_user(
             cls.env, login="saa_anna", groups="base.group_portal", partner_id=cls.contact_anna.id
@@ -204,7 +206,10 @@ class TestServiceRequestSubmits(CustomerMomentsCommon):
         # His colleague of the same company is the same customer.
         History = self.env["service.history"].with_user(
             new_test_user(
-                self.env, login="saa_bob", groups="base.group_portal", partner_id=self.contact_bob.id
+                self.env,
+                login="saa_bob",
+                groups="base.group_portal",
+                partner_id=self.contact_bob.id,
             )
         )
         with self.assertRaisesRegex(ValidationError, "in the last hour"):
@@ -271,7 +276,8 @@ class TestConcurrentRequests(TransactionCase):
     def _committed(self, func):
         with db_connect(self.env.cr.dbname).cursor() as cr:
             result = func(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()
+            # Committed on a connection of its own, seen by the two others below.
+            cr.commit()  # pylint: disable=invalid-commit
         return result
 
     def test_the_same_form_sent_at_once_over_two_connections_is_one_request(self):
@@ -319,9 +325,11 @@ class TestConcurrentRequests(TransactionCase):
                 with db_connect(self.env.cr.dbname).cursor() as cr:
                     env = api.Environment(cr, uid, {})
                     case_id = retrying(
-                        lambda: env["service.history"]
-                        ._create_portal_request("question", "Which descaler?", request_key=key)
-                        .id,
+                        lambda: (
+                            env["service.history"]
+                            ._create_portal_request("question", "Which descaler?", request_key=key)
+                            .id
+                        ),
                         env,
                     )
                     results.append(case_id)
