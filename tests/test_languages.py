@@ -80,7 +80,7 @@ class TestLanguages(HttpCase, AfterSalesCommon):
         followup = order.followup_ids.filtered("rating_requested_date")
         token = followup.rating_ids.access_token
         page = self.url_open(f"/rate/{token}/1")
-        self.assertIn('lang="fr-FR"', page.text)
+        self.assertIn("avoir évalué nos services", page.text, "Odoo's rating page, in French")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         answer = self.url_open(
             f"/rate/{token}/submit_feedback",

@@ -429,6 +429,8 @@ registry.category("web_tour.tours").add("sale_after_sales_request_conversation_t
         {
             content: "His request opens the conversation of its page",
             trigger: "#chatterRoot:shadow .o-mail-Message:contains(Water under the machine since Monday)",
+            // The chatter's bundle is built on its first use: slow on a loaded machine.
+            timeout: 60000,
         },
         {
             content: "He adds a detail at once",
