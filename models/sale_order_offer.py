@@ -3,12 +3,14 @@ what accepting it does to the pieces it was made for (a history entry, a
 warranty extended, a maintenance visit planned), and the call the salesperson
 gets when it expires unanswered."""
 
+import ast
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
 
 from .service_equipment_offer import OPEN_OFFER_STATES
+from .service_followup_offer import OFFER_MAIL_CONTEXT_KEY
 
 EXPIRY_BATCH_SIZE = 500
 
@@ -44,6 +46,30 @@ class SaleOrder(models.Model):
         self._accept_after_sales_offers()
         return res
 
+    def _notify_by_email_get_final_mail_values(
+        self, recipient_ids, mail_values, additional_values=None
+    ):
+        """The offer is a commercial e-mail: the customer's copy carries the
+        ``List-Unsubscribe`` headers (one click puts his address on Odoo's
+        blacklist); the salesperson's copy, if any, does not."""
+        values = super()._notify_by_email_get_final_mail_values(
+            recipient_ids, mail_values, additional_values=additional_values
+        )
+        if (
+            self.env.context.get(OFFER_MAIL_CONTEXT_KEY)
+            and len(self) == 1
+            and list(recipient_ids) == [self.partner_id.id]
+            and self.partner_id.email
+        ):
+            headers = ast.literal_eval(values.get("headers") or "{}")
+            headers.update(
+                self.env["mail.blacklist"]._get_after_sales_unsubscribe_headers(
+                    self.partner_id.email
+                )
+            )
+            values["headers"] = repr(headers)
+        return values
+
     # === BUSINESS METHODS ===
 
     def _accept_after_sales_offers(self):
@@ -54,7 +80,7 @@ class SaleOrder(models.Model):
 
         Whoever confirms (a portal customer signing) may not read the follow-ups
         nor write the pieces: the system does it (sudo)."""
-        offers = self.sudo().filtered("is_after_sales_offer")
+        offers = self.sudo().filtered(lambda o: o.is_after_sales_offer or o.offer_followup_ids)
         if not offers:
             return
         for followup, orders in offers.grouped(lambda o: o.offer_followup_ids[:1]).items():

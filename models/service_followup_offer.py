@@ -13,6 +13,9 @@ from odoo.tools import SQL
 from .service_followup_gift import ServiceFollowup as GiftFollowup
 
 QUOTATION_EMAIL_LAYOUT = "mail.mail_notification_layout_with_responsible_signature"
+# In the context while an after-sales offer is e-mailed (a commercial e-mail):
+# see sale.order._notify_by_email_get_final_mail_values (sale_order_offer.py).
+OFFER_MAIL_CONTEXT_KEY = "sale_after_sales_offer_mail"
 
 
 class ServiceFollowup(models.Model):
@@ -216,7 +219,8 @@ class ServiceFollowup(models.Model):
     def _send_offer_mails(self, orders):
         """E-mail these quotations as *Send by E-mail* does: the template Odoo
         picks for them (``_find_mail_template``), with the portal button of the
-        quotation e-mails, marking them sent; queued for the mail queue."""
+        quotation e-mails, marking them sent; queued for the mail queue. The
+        customer's copy carries the unsubscribe headers (sale_order_offer.py)."""
         for order in orders:
             template = order._find_mail_template()
             if not template:
@@ -226,7 +230,9 @@ class ServiceFollowup(models.Model):
                         "'Sales: Send Quotation' (Settings → Technical → E-mail Templates)."
                     )
                 )
-            order.with_context(mark_so_as_sent=True).message_post_with_source(
+            order.with_context(
+                mark_so_as_sent=True, **{OFFER_MAIL_CONTEXT_KEY: True}
+            ).message_post_with_source(
                 template,
                 email_layout_xmlid=QUOTATION_EMAIL_LAYOUT,
                 message_type="comment",

@@ -3,6 +3,8 @@ customer's pieces whose warranty ends (or maintenance is due) in the step's
 window, e-mailed with Odoo's quotation e-mail, accepted in Odoo's portal, and
 what accepting, expiring and retiring a piece do."""
 
+import ast
+import inspect
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -146,10 +148,36 @@ class TestFollowupOffer(OfferCommon):
         self.assertEqual(len(mail), 1, "to the customer")
         self.assertIn("Accept &amp; Sign Quotation", mail.body_html, "the portal button")
         self.assertIn(f"access_token={order.access_token}", mail.body_html)
-        self.assertIn(f"model=sale.order&amp;pid={self.customer.id}&amp;res_id={order.id}", mail.body_html)
+        self.assertIn(
+            f"model=sale.order&amp;pid={self.customer.id}&amp;res_id={order.id}", mail.body_html
+        )
+        headers = ast.literal_eval(mail.headers)
+        self.assertIn("/after-sales/unsubscribe/one-click", headers["List-Unsubscribe"])
+        self.assertEqual(headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        others = self.env["mail.mail"].search(
+            [("mail_message_id", "=", message.id), ("id", "!=", mail.id)]
+        )
+        self.assertFalse(
+            any("List-Unsubscribe" in (other.headers or "") for other in others),
+            "the salesperson's copy has no unsubscribe header",
+        )
         # Never a second quotation for the same pieces, run after run.
         self._run_followup_cron()
         self.assertEqual(self._offers(self.customer), order)
+
+    def test_the_overridden_notification_hook_keeps_odoos_signature(self):
+        """sale_order_offer.py overrides mail.thread's
+        _notify_by_email_get_final_mail_values (the customer's copy gets the
+        unsubscribe headers): Odoo's signature must still be the one it takes."""
+        from odoo.addons.mail.models.mail_thread import MailThread
+
+        from odoo.addons.sale_after_sales.models.sale_order_offer import SaleOrder
+
+        name = "_notify_by_email_get_final_mail_values"
+        self.assertEqual(
+            inspect.signature(getattr(SaleOrder, name)),
+            inspect.signature(getattr(MailThread, name)),
+        )
 
     def test_the_quotation_is_in_the_customers_language_and_company(self):
         self.env["res.lang"]._activate_lang("fr_FR")
