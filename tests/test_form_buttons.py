@@ -72,6 +72,11 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
             case.action_case_cancel()
         return case
 
+    def _case_with_quotation(self):
+        case = self._case()
+        case.with_user(self.salesman).action_create_quotation()
+        return case
+
     def _piece(self, retired=False):
         self.product_machine.product_tmpl_id.service_track_equipment = True
         piece = self._order().equipment_ids
@@ -133,6 +138,8 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 service,
             ),
             ("service.history", "action_case_cancel"): (lambda: self._case(), service),
+            ("service.history", "action_create_quotation"): (lambda: self._case(), sales),
+            ("service.history", "action_view_quotations"): (self._case_with_quotation, sales),
             ("service.history", "action_case_reopen"): (lambda: self._case(closed=True), service),
             ("product.template", "action_view_service_equipment"): (
                 lambda: self.product_machine.product_tmpl_id,
