@@ -189,9 +189,7 @@ class SaleOrderLine(models.Model):
             extension = line.product_id.product_tmpl_id.service_warranty_extension_months
             if extension:
                 piece = line.service_equipment_id
-                months[piece] = months.get(piece, 0) + extension * max(
-                    int(line.product_uom_qty), 1
-                )
+                months[piece] = months.get(piece, 0) + extension * max(int(line.product_uom_qty), 1)
         for piece, extension in months.items():
             piece = piece.sudo()
             end = piece.warranty_end or today

@@ -285,4 +285,3 @@ class ServiceFollowup(models.Model):
                     )
                 vals_list.append(vals)
         return vals_list
-

@@ -170,7 +170,6 @@ class TestFollowupOffer(OfferCommon):
         _notify_by_email_get_final_mail_values (the customer's copy gets the
         unsubscribe headers): Odoo's signature must still be the one it takes."""
         from odoo.addons.mail.models.mail_thread import MailThread
-
         from odoo.addons.sale_after_sales.models.sale_order_offer import SaleOrder
 
         name = "_notify_by_email_get_final_mail_values"
@@ -222,7 +221,11 @@ class TestFollowupOffer(OfferCommon):
             "After the sale", [{"name": "Thank you", "create_activity": True}]
         )
         for step, values, message in (
-            (ordinary.step_ids, {"offer_template_id": self.offer_template.id}, "pieces of equipment"),
+            (
+                ordinary.step_ids,
+                {"offer_template_id": self.offer_template.id},
+                "pieces of equipment",
+            ),
             (self.step, {"offer_template_id": empty.id}, "has no product line"),
             (self.step, {"offer_window_days": -1}, "within 0 to"),
             (self.step, {"offer_template_id": False}, "does nothing"),
@@ -244,7 +247,9 @@ class TestFollowupOffer(OfferCommon):
         cases = []
 
         def case(name, email="x@example.com", **partner_values):
-            partner = self.env["res.partner"].create({"name": name, "email": email, **partner_values})
+            partner = self.env["res.partner"].create(
+                {"name": name, "email": email, **partner_values}
+            )
             cases.append((partner, self._pieces(partner, qty=1)))
             return partner, cases[-1][1]
 
@@ -343,9 +348,7 @@ class TestFollowupOffer(OfferCommon):
         # The extension stays when the piece's dates are corrected.
         piece = pieces[0]
         piece.date_start = piece.date_start - timedelta(days=10)
-        self.assertEqual(
-            piece.warranty_end, piece.date_start + relativedelta(months=24 + 12)
-        )
+        self.assertEqual(piece.warranty_end, piece.date_start + relativedelta(months=24 + 12))
         # The next warranty offer comes for the new end.
         planned = self._followups(piece).filtered(lambda f: f.state == "planned")
         self.assertEqual(planned.equipment_due_date, piece.warranty_end)
@@ -561,6 +564,4 @@ class TestFollowupOfferPortal(HttpCase, OfferCommon):
 
 
 # A signature as the portal's signature widget sends it (a small PNG, base64).
-SIGNATURE = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="  # noqa: E501

@@ -37,7 +37,7 @@ class ServiceHandoverBlockedLine(models.TransientModel):
     wizard_id = fields.Many2one(
         "service.handover.blocked.wizard", required=True, index=True, ondelete="cascade"
     )
-    order_id = fields.Many2one("sale.order", string="Order", required=True, readonly=True)
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
     result_id = fields.Many2one("service.handover.result", string="Check Result", readonly=True)
     name = fields.Char(string="Problem", readonly=True)
     reason = fields.Text(string="What Is Missing", readonly=True)
