@@ -131,6 +131,33 @@ class AfterSalesCommon(TransactionCase):
         )
 
     @classmethod
+    def _create_gift_program(cls, **values):
+        """A coupon program of 10 % on an order, with no communication of its
+        own (the gift step's e-mail announces its cards)."""
+        return cls.env["loyalty.program"].create(
+            {
+                "name": "Thank-you coupon",
+                "program_type": "coupons",
+                "applies_on": "current",
+                "trigger": "with_code",
+                "communication_plan_ids": [Command.clear()],
+                "rule_ids": [Command.create({"reward_point_amount": 1})],
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount": 10,
+                            "discount_mode": "percent",
+                            "discount_applicability": "order",
+                            "required_points": 1,
+                        }
+                    )
+                ],
+                **values,
+            }
+        )
+
+    @classmethod
     def _track_equipment(cls, product, **values):
         """Make ``product`` equipment: a piece per unit sold, with 24 months of
         warranty and a yearly maintenance unless ``values`` say otherwise."""

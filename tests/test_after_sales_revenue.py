@@ -4,7 +4,7 @@ analysis counts what was made, won, expired, and the revenue."""
 
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -17,19 +17,7 @@ class TestAfterSalesRevenue(AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Thank-you coupon",
-                "program_type": "coupons",
-                "trigger": "with_code",
-                "communication_plan_ids": [Command.clear()],
-                "reward_ids": [
-                    Command.create(
-                        {"reward_type": "discount", "discount": 10, "required_points": 1}
-                    )
-                ],
-            }
-        )
+        cls.program = cls._create_gift_program()
         cls.plan = cls._create_plan(
             "Gift",
             [

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.sale_after_sales.tests.common import AfterSalesCommon
@@ -41,19 +40,7 @@ class TestCustomerInbox(HttpCase, AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Thank-you coupon",
-                "program_type": "coupons",
-                "trigger": "with_code",
-                "communication_plan_ids": [Command.clear()],
-                "reward_ids": [
-                    Command.create(
-                        {"reward_type": "discount", "discount": 10, "required_points": 1}
-                    )
-                ],
-            }
-        )
+        cls.program = cls._create_gift_program()
         cls.plan = cls._create_plan(
             "Gift",
             [{"name": "Coupon", "create_activity": False, "gift_program_id": cls.program.id}],

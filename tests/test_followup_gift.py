@@ -4,7 +4,7 @@ uses it linked back to the follow-up."""
 
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -17,27 +17,7 @@ class TestFollowupGift(AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["service.followup.plan"].search([]).active = False
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Thank-you coupon",
-                "program_type": "coupons",
-                "applies_on": "current",
-                "trigger": "with_code",
-                "communication_plan_ids": [Command.clear()],
-                "rule_ids": [Command.create({"reward_point_amount": 1})],
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount": 10,
-                            "discount_mode": "percent",
-                            "discount_applicability": "order",
-                            "required_points": 1,
-                        }
-                    )
-                ],
-            }
-        )
+        cls.program = cls._create_gift_program()
         cls.plan = cls._create_plan(
             "Gift",
             [
