@@ -38,6 +38,7 @@ OVERRIDES = {
     ("sale.order", "_action_confirm"),
     ("sale.order", "_mail_get_operation_for_mail_message_operation"),
     ("sale.order.line", "_get_sale_order_line_multiline_description_sale"),
+    ("sale.order", "_notify_by_email_get_final_mail_values"),
     ("service.followup", "_get_thread_with_access"),
     ("service.followup", "_sign_token"),
     ("service.followup", "rating_apply"),
