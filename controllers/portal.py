@@ -45,6 +45,18 @@ class AfterSalesPortal(CustomerPortal):
             )
         return values
 
+    def _get_searchbar_values(self, sortings, inputs, sortby, search_in, search):
+        """The search bar of a list page, with what the customer asked checked:
+        an unknown sorting or field is the first one, the text has no NUL
+        character (PostgreSQL refuses it) and 200 characters at most."""
+        return {
+            "searchbar_sortings": sortings,
+            "searchbar_inputs": inputs,
+            "sortby": sortby if sortby in sortings else next(iter(sortings)),
+            "search_in": search_in if search_in in inputs else next(iter(inputs)),
+            "search": (search or "").replace("\x00", "")[:200],
+        }
+
     # === EQUIPMENT ===
 
     def _get_equipment_domain(self):
@@ -79,24 +91,26 @@ class AfterSalesPortal(CustomerPortal):
 
     def _prepare_my_equipment_values(self, page=1, sortby=None, search=None, search_in="all"):
         Equipment = request.env["service.equipment"]
-        sortings = self._get_equipment_searchbar_sortings()
-        inputs = self._get_equipment_searchbar_inputs()
-        sortby = sortby if sortby in sortings else next(iter(sortings))
-        search_in = search_in if search_in in inputs else "all"
-        search = (search or "").replace("\x00", "")[:200]
+        bar = self._get_searchbar_values(
+            self._get_equipment_searchbar_sortings(),
+            self._get_equipment_searchbar_inputs(),
+            sortby,
+            search_in,
+            search,
+        )
         domain = Domain(self._get_equipment_domain()) & self._get_equipment_search_domain(
-            search_in, search
+            bar["search_in"], bar["search"]
         )
         pager = portal_pager(
             url="/my/equipment",
-            url_args={"sortby": sortby, "search_in": search_in, "search": search},
+            url_args={key: bar[key] for key in ("sortby", "search_in", "search")},
             total=Equipment.search_count(domain),
             page=page,
             step=self._items_per_page,
         )
         equipment = Equipment.search(
             domain,
-            order=sortings[sortby]["order"],
+            order=bar["searchbar_sortings"][bar["sortby"]]["order"],
             limit=self._items_per_page,
             offset=pager["offset"],
         )
@@ -106,11 +120,7 @@ class AfterSalesPortal(CustomerPortal):
             "pager": pager,
             "page_name": "equipment",
             "default_url": "/my/equipment",
-            "searchbar_sortings": sortings,
-            "searchbar_inputs": inputs,
-            "sortby": sortby,
-            "search_in": search_in,
-            "search": search,
+            **bar,
         }
 
     @http.route(
@@ -160,18 +170,20 @@ class AfterSalesPortal(CustomerPortal):
         history (closed cases included) page by page."""
         History = request.env["service.history"]
         Followup = request.env["service.followup"]
-        sortings = self._get_service_searchbar_sortings()
-        inputs = self._get_service_searchbar_inputs()
-        sortby = sortby if sortby in sortings else next(iter(sortings))
-        search_in = search_in if search_in in inputs else next(iter(inputs))
-        search = (search or "").replace("\x00", "")[:200]
+        bar = self._get_searchbar_values(
+            self._get_service_searchbar_sortings(),
+            self._get_service_searchbar_inputs(),
+            sortby,
+            search_in,
+            search,
+        )
         open_domain = Domain("case_state", "in", ("open", "in_progress"))
         history_domain = ~open_domain
-        if search:
-            history_domain &= Domain(search_in, "ilike", search)
+        if bar["search"]:
+            history_domain &= Domain(bar["search_in"], "ilike", bar["search"])
         pager = portal_pager(
             url="/my/service",
-            url_args={"sortby": sortby, "search_in": search_in, "search": search},
+            url_args={key: bar[key] for key in ("sortby", "search_in", "search")},
             total=History.search_count(history_domain),
             page=page,
             step=self._items_per_page,
@@ -182,7 +194,7 @@ class AfterSalesPortal(CustomerPortal):
             "cases": History.search(open_domain),
             "entries": History.search(
                 history_domain,
-                order=sortings[sortby]["order"],
+                order=bar["searchbar_sortings"][bar["sortby"]]["order"],
                 limit=self._items_per_page,
                 offset=pager["offset"],
             ),
@@ -196,11 +208,7 @@ class AfterSalesPortal(CustomerPortal):
             "pager": pager,
             "page_name": "service",
             "default_url": "/my/service",
-            "searchbar_sortings": sortings,
-            "searchbar_inputs": inputs,
-            "sortby": sortby,
-            "search_in": search_in,
-            "search": search,
+            **bar,
         }
 
     @http.route(

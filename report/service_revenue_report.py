@@ -87,13 +87,7 @@ class ServiceRevenueReport(models.Model):
                    offer.plan_id, offer.step_id, offer.followup_id,
                    NULL::int AS case_id, so.id AS order_id,
                    so.partner_id, so.user_id, so.company_id,
-                   1 AS sent_count, (so.state = 'sale')::int AS won_count,
-                   (so.state IN ('draft', 'sent') AND so.validity_date < current_date)::int
-                       AS expired_count,
-                   CASE WHEN so.state = 'sale' THEN 100.0 ELSE 0.0 END AS conversion,
-                   CASE WHEN so.state = 'sale'
-                        THEN so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                        ELSE 0.0 END AS revenue
+                   %s
               FROM sale_order so
               JOIN (
                   SELECT offer_order_id, MIN(id) AS followup_id, MIN(plan_id) AS plan_id,
@@ -102,7 +96,8 @@ class ServiceRevenueReport(models.Model):
                    WHERE offer_order_id IS NOT NULL
                    GROUP BY offer_order_id
               ) offer ON offer.offer_order_id = so.id
-            """
+            """,
+            self._quotation_outcome(),
         )
 
     def _case_part(self):
@@ -114,14 +109,24 @@ class ServiceRevenueReport(models.Model):
                    NULL::int AS plan_id, NULL::int AS step_id, NULL::int AS followup_id,
                    so.after_sales_case_id AS case_id, so.id AS order_id,
                    so.partner_id, so.user_id, so.company_id,
-                   1 AS sent_count, (so.state = 'sale')::int AS won_count,
-                   (so.state IN ('draft', 'sent') AND so.validity_date < current_date)::int
-                       AS expired_count,
-                   CASE WHEN so.state = 'sale' THEN 100.0 ELSE 0.0 END AS conversion,
-                   CASE WHEN so.state = 'sale'
-                        THEN so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                        ELSE 0.0 END AS revenue
+                   %s
               FROM sale_order so
              WHERE so.after_sales_case_id IS NOT NULL
+            """,
+            self._quotation_outcome(),
+        )
+
+    def _quotation_outcome(self):
+        """The columns of a quotation's outcome (``so``): made, won when
+        confirmed, expired when its validity passed unanswered, its revenue."""
+        return SQL(
+            """
+            1 AS sent_count, (so.state = 'sale')::int AS won_count,
+            (so.state IN ('draft', 'sent') AND so.validity_date < current_date)::int
+                AS expired_count,
+            CASE WHEN so.state = 'sale' THEN 100.0 ELSE 0.0 END AS conversion,
+            CASE WHEN so.state = 'sale'
+                 THEN so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                 ELSE 0.0 END AS revenue
             """
         )
