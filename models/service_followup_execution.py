@@ -263,6 +263,11 @@ class ServiceFollowup(models.Model):
         """The customer entities of these follow-ups with an open complaint."""
         if all(policy == "proceed" for policy in self.step_id.mapped("open_complaint_policy")):
             return self.env["res.partner"]
+        return self._get_open_complaint_customers()
+
+    def _get_open_complaint_customers(self):
+        """The customer entities of these follow-ups with an open complaint,
+        whatever their steps do about it (one grouped query)."""
         groups = self.env["service.history"]._read_group(
             [
                 ("commercial_partner_id", "in", self.commercial_partner_id.ids),

@@ -103,17 +103,6 @@ class ServiceFollowup(models.Model):
             reasons[followup] = reason
         return reasons
 
-    def _get_open_complaint_customers(self):
-        groups = self.env["service.history"]._read_group(
-            [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("type_id.code", "=", "complaint"),
-                ("case_state", "in", ("open", "in_progress")),
-            ],
-            ["commercial_partner_id"],
-        )
-        return self.env["res.partner"].union(*(partner for (partner,) in groups))
-
     def _get_last_rating_scores(self):
         """{customer entity: his latest satisfaction score (1 to 5)}."""
         entries = self.env["service.history"].search_fetch(
