@@ -7,6 +7,8 @@ from . import service_history_case
 from . import service_history_portal
 from . import service_history_quotation
 from . import service_followup_plan
+from . import service_followup_plan_holdback
+from . import service_followup_assignment
 from . import service_followup
 from . import service_followup_closing
 from . import service_followup_execution

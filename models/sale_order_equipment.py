@@ -157,16 +157,25 @@ class SaleOrder(models.Model):
             by_key[followup.order_id, followup.step_id, followup.equipment_id] |= followup
         outdated = Followup
         vals_list = []
+        planned = []  # (plan, order, vals): what the hold-back reads
         for (order, step, piece), due in wanted.items():
             followups = by_key[order, step, piece]
             outdated |= followups.filtered(
-                lambda f, due=due: f.state in OPEN_STATES and f.equipment_due_date != due
+                lambda f, due=due: (
+                    f.state in (*OPEN_STATES, "held_back") and f.equipment_due_date != due
+                )
             )
             if due and not followups.filtered(lambda f, due=due: f.equipment_due_date == due):
-                vals_list.append(order._prepare_equipment_followup_vals(step, piece, due))
+                vals = order._prepare_equipment_followup_vals(step, piece, due)
+                vals_list.append(vals)
+                planned.append((step.plan_id, order, vals))
+        if not force:
+            self._hold_back_followup_vals(planned)
         # A reminder for a date that moved: removed when it never ran (a plan, not
         # history; the new date may come back later), cancelled once carried out.
-        outdated.filtered(lambda f: f.state == "planned" and not f.attempt_count).unlink()
+        outdated.filtered(
+            lambda f: f.state in ("planned", "held_back") and not f.attempt_count
+        ).unlink()
         outdated.exists()._cancel()
         followups = (
             Followup.with_context(clean_context(Followup.env.context))._workflow().create(vals_list)

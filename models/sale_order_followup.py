@@ -81,7 +81,8 @@ class SaleOrder(models.Model):
             lambda o: any(e.state == "in_service" for e in o.equipment_ids)
         )
         vals_list = []
-        replanned = Followup
+        planned = []  # (plan, order, vals) of each follow-up created or planned again
+        replanned = []  # (follow-up, vals)
         for plan in plans.sudo():
             for order in self if force else plan._filter_orders(self):
                 for step in plan.step_ids:
@@ -89,13 +90,38 @@ class SaleOrder(models.Model):
                         continue  # planned per piece (_plan_equipment_followups)
                     followup = existing.get((order, step))
                     if not followup:
-                        vals_list.append(order._prepare_followup_vals(step, trigger, start))
+                        vals = order._prepare_followup_vals(step, trigger, start)
+                        vals_list.append(vals)
                     elif followup.state == "cancelled":
-                        replanned |= followup
-                        followup._workflow().write(order._prepare_followup_replan_vals(step, start))
-        followups = Followup._workflow().create(vals_list) | replanned
+                        vals = order._prepare_followup_replan_vals(step, start)
+                        replanned.append((followup, vals))
+                    else:
+                        continue
+                    planned.append((plan, order, vals))
+        if not force:
+            self._hold_back_followup_vals(planned)
+        for followup, vals in replanned:
+            followup._workflow().write(vals)
+        followups = Followup._workflow().create(vals_list)
+        followups |= Followup.union(*(followup for followup, _vals in replanned))
         followups._trigger_if_due()
         return followups
+
+    def _hold_back_followup_vals(self, planned):
+        """Record *held back* the follow-ups of the customers their plan holds
+        back (``planned``: (plan, order, vals) of the automatic follow-ups about
+        to be created or planned again, ``vals`` changed in place). The
+        customers a plan meets for the first time are assigned to its groups
+        (service.followup.assignment). Follow-ups applied by hand are not
+        concerned: the caller does not pass them."""
+        if not planned:
+            return
+        groups = self.env["service.followup.assignment"]._assign(
+            [(plan, order) for plan, order, _vals in planned]
+        )
+        for plan, order, vals in planned:
+            if groups[plan.id, order.partner_id.commercial_partner_id.id] == "held_back":
+                vals["state"] = "held_back"
 
     def _prepare_followup_vals(self, step, trigger, start):
         self.ensure_one()

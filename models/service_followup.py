@@ -15,6 +15,7 @@ FOLLOWUP_STATES = [
     ("cancelled", "Cancelled"),
     ("failed", "Failed"),
     ("skipped", "Skipped"),
+    ("held_back", "Held Back"),
 ]
 # Follow-ups still to be carried out or closed.
 OPEN_STATES = ("planned", "waiting", "due", "failed")
