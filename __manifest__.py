@@ -32,6 +32,7 @@
         "views/service_history_views.xml",
         "views/service_followup_views.xml",
         "views/service_followup_plan_views.xml",
+        "views/service_followup_assignment_views.xml",
         "views/service_handover_check_views.xml",
         "views/sale_order_handover_views.xml",
         "views/res_config_settings_views.xml",

@@ -12,7 +12,9 @@ goal is checked against the median ratio of the rounds.
 Then, each with its option: the handover checks on many orders; the e-mail
 step against the automation rule sending the same template, and one render
 error among the e-mails (bench_email.py); the rating requests, answers,
-reminders and closes (bench_rating.py); the equipment (bench_equipment.py);
+reminders and closes (bench_rating.py); orders confirmed and followed up with
+a plan at 0 % and 10 % held back (bench_holdback.py, alone: ``--holdback``);
+the equipment (bench_equipment.py);
 several processes sharing the due follow-ups (bench_concurrency.py); the read
 screens at 1 000 and 100 000 orders (``--growth``, bench_growth.py).
 
@@ -30,6 +32,7 @@ from bench_concurrency import concurrency_check
 from bench_email import email_step
 from bench_equipment import equipment
 from bench_handover import handover_checks
+from bench_holdback import holdback
 from bench_peers import activity_plan_wizard, automation_rule_activities
 from bench_rating import rating
 
@@ -87,6 +90,13 @@ parser.add_argument(
 parser.add_argument(
     "--concurrency-orders", type=int, default=4000, help="due follow-ups shared by the processes"
 )
+parser.add_argument(
+    "--holdback-orders",
+    type=int,
+    default=1000,
+    help="orders confirmed and followed up at 0 %% and 10 %% held back (default 1000, 0: skip)",
+)
+parser.add_argument("--holdback", action="store_true", help="only the hold-back figures")
 parser.add_argument(
     "--growth",
     action="store_true",
@@ -177,6 +187,9 @@ def main():
     # any) from racing the measurement.
     env.ref("sale_after_sales.ir_cron_process_due_followups").active = False
     bench.cr.commit()
+    if args.holdback:
+        holdback(bench, product, user)
+        return
     orders, ours = activity_step(partner, product, user)
     if args.handover_orders:
         handover_checks(bench, orders[: args.handover_orders])
@@ -184,6 +197,8 @@ def main():
         email_step(bench, partner, product, user, ours)
     if args.rating_orders:
         rating(bench, partner, product, user)
+    if args.holdback_orders:
+        holdback(bench, product, user)
     if args.equipment_pieces:
         equipment(bench, partner, user)
     if args.concurrency_check:

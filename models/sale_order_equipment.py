@@ -156,6 +156,7 @@ class SaleOrder(models.Model):
         for followup in current:
             by_key[followup.order_id, followup.step_id, followup.equipment_id] |= followup
         outdated = Followup
+        revived = Followup  # held back, applied by hand: carried out after all
         vals_list = []
         planned = []  # (plan, order, vals): what the hold-back reads
         for (order, step, piece), due in wanted.items():
@@ -165,6 +166,10 @@ class SaleOrder(models.Model):
                     f.state in (*OPEN_STATES, "held_back") and f.equipment_due_date != due
                 )
             )
+            if force:
+                revived |= followups.filtered(
+                    lambda f, due=due: f.state == "held_back" and f.equipment_due_date == due
+                )
             if due and not followups.filtered(lambda f, due=due: f.equipment_due_date == due):
                 vals = order._prepare_equipment_followup_vals(step, piece, due)
                 vals_list.append(vals)
@@ -177,9 +182,10 @@ class SaleOrder(models.Model):
             lambda f: f.state in ("planned", "held_back") and not f.attempt_count
         ).unlink()
         outdated.exists()._cancel()
+        revived._workflow().write({"state": "planned"})
         followups = (
             Followup.with_context(clean_context(Followup.env.context))._workflow().create(vals_list)
-        )
+        ) | revived
         followups._trigger_if_due()
         return followups
 

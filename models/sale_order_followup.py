@@ -12,18 +12,25 @@ class SaleOrder(models.Model):
     followup_count = fields.Integer(
         string="Follow-up Count", compute="_compute_followup_count", groups="base.group_user"
     )
+    followup_held_back_count = fields.Integer(
+        string="Held-back Follow-ups", compute="_compute_followup_count", groups="base.group_user"
+    )
 
     # === COMPUTE METHODS ===
 
     def _compute_followup_count(self):
         # Every follow-up of the order, as action_view_followups lists them.
-        counts = dict(
-            self.env["service.followup"]._read_group(
-                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
-            )
-        )
+        counts = {}
+        held_back = {}
+        for order, state, count in self.env["service.followup"]._read_group(
+            [("order_id", "in", self.ids)], ["order_id", "state"], ["__count"]
+        ):
+            counts[order] = counts.get(order, 0) + count
+            if state == "held_back":
+                held_back[order] = count
         for order in self:
             order.followup_count = counts.get(order, 0)
+            order.followup_held_back_count = held_back.get(order, 0)
 
     # === ACTION METHODS ===
 
@@ -56,7 +63,9 @@ class SaleOrder(models.Model):
         With ``force`` the plans apply whatever their conditions (applied by hand).
 
         Steps an order already has are not created again; cancelled ones are
-        planned again. Follow-ups are system records created on behalf of whoever
+        planned again, and so are held-back ones when the plan is applied by
+        hand. The customers a plan holds back get its automatic follow-ups
+        recorded *held back* (``_hold_back_followup_vals``). Follow-ups are system records created on behalf of whoever
         triggered them (a portal customer confirming online), hence ``sudo``.
         """
         Followup = self._get_system_model("service.followup")
@@ -92,7 +101,9 @@ class SaleOrder(models.Model):
                     if not followup:
                         vals = order._prepare_followup_vals(step, trigger, start)
                         vals_list.append(vals)
-                    elif followup.state == "cancelled":
+                    elif followup.state == "cancelled" or (
+                        force and followup.state == "held_back"
+                    ):
                         vals = order._prepare_followup_replan_vals(step, start)
                         replanned.append((followup, vals))
                     else:

@@ -118,7 +118,8 @@ class ServiceFollowup(models.Model):
         help="Planned: waits for its date. Waiting: due, but held while the customer has "
         "an open complaint (see the reason). Due: its activity is open. Done: the activity "
         "was marked done, or the e-mail was sent. Failed: it could not be carried out "
-        "(see the reason); it is tried again a few times.",
+        "(see the reason); it is tried again a few times. Held back: this customer is in "
+        "the plan's comparison group; nothing is sent, and nothing failed.",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -252,6 +253,7 @@ class ServiceFollowup(models.Model):
 
     def write(self, vals):
         if not self._in_workflow() and {"name", "planned_date", "user_id"} & vals.keys():
+            self._check_not_held_back()
             closed = self.filtered(lambda f: f.state not in OPEN_STATES)
             if closed:
                 raise UserError(
@@ -300,6 +302,7 @@ class ServiceFollowup(models.Model):
 
     def action_retry(self):
         """Plan failed (or cancelled) follow-ups again for the next run."""
+        self._check_not_held_back()
         wrong = self.filtered(lambda f: f.state not in ("failed", "cancelled"))
         if wrong:
             raise UserError(
@@ -317,6 +320,7 @@ class ServiceFollowup(models.Model):
         return True
 
     def action_cancel(self):
+        self._check_not_held_back()
         closed = self.filtered(lambda f: f.state == "done")
         if closed:
             raise UserError(
@@ -336,9 +340,25 @@ class ServiceFollowup(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
+    def _check_not_held_back(self):
+        """Refuse to carry out, close, retry or change held-back follow-ups:
+        their customer is in the comparison group of the plan."""
+        held = self.filtered(lambda f: f.state == "held_back")
+        if held:
+            raise UserError(
+                self.env._(
+                    "%(names)s: held back. The customer is in the comparison group of the "
+                    "plan: its automatic follow-ups are recorded, never carried out (nothing "
+                    "failed). To care for him anyway, apply the plan to the order by hand "
+                    "(Apply a Follow-up Plan).",
+                    names=", ".join(held.mapped("display_name")),
+                )
+            )
+
     def _trigger_if_due(self):
         """Due today (the thank-you e-mail): do not wait for the hourly run."""
-        if any(f.planned_date <= fields.Date.context_today(self) for f in self):
+        today = fields.Date.context_today(self)
+        if any(f.state != "held_back" and f.planned_date <= today for f in self):
             cron = self.env.ref(
                 "sale_after_sales.ir_cron_process_due_followups", raise_if_not_found=False
             )

@@ -3,6 +3,7 @@ import hashlib
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
+from odoo.tools import mute_logger
 
 ASSIGNMENT_GROUPS = [("cared", "Cared"), ("held_back", "Held Back")]
 
@@ -47,9 +48,11 @@ class ServiceFollowupAssignment(models.Model):
     order_id = fields.Many2one(
         "sale.order",
         string="Triggering Order",
-        required=True,
-        index=True,
-        ondelete="cascade",
+        index="btree_not_null",
+        # The group outlives the order: deleting a cancelled order must not let
+        # its customer be drawn again (under another share, maybe in the other
+        # group).
+        ondelete="set null",
         readonly=True,
         help="The order whose follow-ups first assigned the customer to the plan.",
     )
@@ -118,7 +121,8 @@ class ServiceFollowupAssignment(models.Model):
                 new[key] = Assignment._prepare_assignment_vals(plan, order)
         if new:
             try:
-                with self.env.cr.savepoint():
+                # The unique index refuses the rows: an expected case, not logged.
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                     Assignment.create(list(new.values()))
             except IntegrityError:
                 # Another transaction assigned some of these customers since this
@@ -127,7 +131,7 @@ class ServiceFollowupAssignment(models.Model):
                 # same in both, so the group is too: assign the others one by one.
                 for vals in new.values():
                     try:
-                        with self.env.cr.savepoint():
+                        with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                             Assignment.create([vals])
                     except IntegrityError:
                         continue

@@ -12,6 +12,7 @@ class ServiceFollowup(models.Model):
     _inherit = "service.followup"
 
     def _check_can_close(self):
+        self._check_not_held_back()
         wrong = self.filtered(lambda f: f.state not in OPEN_STATES)
         if wrong:
             raise UserError(
@@ -22,8 +23,10 @@ class ServiceFollowup(models.Model):
             )
 
     def _cancel(self):
-        """Cancel the pending follow-ups and drop their open activities."""
-        pending = self.filtered(lambda f: f.state in OPEN_STATES)
+        """Cancel the pending follow-ups and drop their open activities. The
+        held-back ones of a cancelled order are cancelled too (held back again
+        if the order is confirmed again)."""
+        pending = self.filtered(lambda f: f.state in (*OPEN_STATES, "held_back"))
         pending._drop_open_activities()
         pending._workflow().write({"state": "cancelled", "retry_date": False})
         return pending

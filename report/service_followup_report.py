@@ -3,10 +3,15 @@ from odoo.tools import SQL
 
 from ..models.service_followup import FOLLOWUP_STATES, OPEN_STATES
 
+# Not follow-ups anyone had to carry out.
+EXCLUDED_STATES = ("cancelled", "held_back")
+
 
 class ServiceFollowupReport(models.Model):
     """Follow-ups, with whether they were done on time: one row per follow-up
-    not cancelled. Computed by PostgreSQL, read with grouped reads."""
+    not cancelled nor held back (a customer of a plan's comparison group: never
+    carried out, neither late nor failed). Computed by PostgreSQL, read with
+    grouped reads."""
 
     _name = "service.followup.report"
     _inherit = ["service.report.mixin"]
@@ -28,7 +33,7 @@ class ServiceFollowupReport(models.Model):
     planned_date = fields.Date(readonly=True)
     done_date = fields.Date(string="Done on", readonly=True)
     state = fields.Selection(
-        [(value, label) for value, label in FOLLOWUP_STATES if value != "cancelled"],
+        [(value, label) for value, label in FOLLOWUP_STATES if value not in EXCLUDED_STATES],
         readonly=True,
     )
     done_count = fields.Integer(string="Done", readonly=True)
@@ -99,4 +104,4 @@ class ServiceFollowupReport(models.Model):
         )
 
     def _where(self):
-        return SQL("followup.state != 'cancelled'")
+        return SQL("followup.state NOT IN %s", EXCLUDED_STATES)

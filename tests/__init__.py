@@ -11,6 +11,7 @@ from . import test_equipment_report
 from . import test_followup_access
 from . import test_followup_faults
 from . import test_followup_gift
+from . import test_followup_holdback
 from . import test_followup_offer
 from . import test_followup_performance
 from . import test_followup_planning

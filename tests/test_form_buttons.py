@@ -103,6 +103,10 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 service,
             ),
             ("sale.order", "action_apply_followup_plan"): (self._order, sales),
+            ("service.followup.plan", "action_view_holdback_assignments"): (
+                lambda: self._order().followup_ids.plan_id,
+                self.service_admin,
+            ),
             ("sale.order", "action_complete_handover_customer"): (
                 lambda: self._order("checking"),
                 sales,
