@@ -353,7 +353,9 @@ class ServiceRetentionSummary(models.TransientModel):
                 "",
                 "",
                 "",
-                number(None if comparison["difference"] is None else comparison["difference"] * 100, 1),
+                number(
+                    None if comparison["difference"] is None else comparison["difference"] * 100, 1
+                ),
                 interval(comparison["low"], comparison["high"], percent),
                 "",
                 dash
@@ -361,9 +363,7 @@ class ServiceRetentionSummary(models.TransientModel):
                 else _(
                     "%(difference)s (95 %% CI %(interval)s)",
                     difference=money(comparison["revenue_difference"]),
-                    interval=interval(
-                        comparison["revenue_low"], comparison["revenue_high"], money
-                    ),
+                    interval=interval(comparison["revenue_low"], comparison["revenue_high"], money),
                 ),
             ]
             body += Markup('<tr class="fw-bold">%s</tr>') % Markup().join(
@@ -378,5 +378,5 @@ class ServiceRetentionSummary(models.TransientModel):
         )
         return Markup(
             '<table class="table table-sm o_retention_summary"><thead><tr>%s</tr></thead>'
-            "<tbody>%s</tbody></table><p class=\"text-muted small\">%s</p>"
+            '<tbody>%s</tbody></table><p class="text-muted small">%s</p>'
         ) % (head, body, caption)

@@ -76,8 +76,10 @@ class TestRetentionAnalysis(AfterSalesCommon):
     def _figures(self, window, plan=None):
         self.env.flush_all()
         self.env["service.retention.report"].invalidate_model()
-        summary = self.env["service.retention.summary"].with_user(self.service_admin).new(
-            {"plan_id": (plan or self.plan).id, "window": str(window)}
+        summary = (
+            self.env["service.retention.summary"]
+            .with_user(self.service_admin)
+            .new({"plan_id": (plan or self.plan).id, "window": str(window)})
         )
         return summary._get_figures(window)[False]
 
@@ -161,7 +163,9 @@ class TestRetentionAnalysis(AfterSalesCommon):
         l2, u2 = wilson(1, 2)
         self.assertAlmostEqual(figures["difference"], 0.25)
         self.assertAlmostEqual(figures["low"], 0.25 - math.sqrt((0.75 - l1) ** 2 + (u2 - 0.5) ** 2))
-        self.assertAlmostEqual(figures["high"], 0.25 + math.sqrt((u1 - 0.75) ** 2 + (0.5 - l2) ** 2))
+        self.assertAlmostEqual(
+            figures["high"], 0.25 + math.sqrt((u1 - 0.75) ** 2 + (0.5 - l2) ** 2)
+        )
         self.assertAlmostEqual(figures["low"], -0.355250, places=5)
         self.assertAlmostEqual(figures["high"], 0.704081, places=5)
         self.assertFalse(figures["significant"])
@@ -267,7 +271,9 @@ class TestRetentionAnalysis(AfterSalesCommon):
         with self.subTest("a group of one"):
             self._customer("b1", "held_back", 400)
             figures = self._figures(180)
-            self.assertEqual((figures["held_back"]["counted"], figures["held_back"]["rate"]), (1, 0))
+            self.assertEqual(
+                (figures["held_back"]["counted"], figures["held_back"]["rate"]), (1, 0)
+            )
             # 1 / 1 against 0 / 1: Wilson (0.2065, 1) and (0, 0.7935); Newcombe
             # d = 1, lower = 1 − √((1 − 0.2065)² + (0.7935 − 0)²) = −0.1222.
             self.assertAlmostEqual(figures["low"], 1 - math.sqrt(2) * wilson(0, 1)[1])
