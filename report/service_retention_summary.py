@@ -218,14 +218,23 @@ class ServiceRetentionSummary(models.TransientModel):
                     days=window,
                     recent=count(recent),
                 )
+            params = {
+                "days": window,
+                "cared": count(cared["counted"]),
+                "held": count(held["counted"]),
+                "recent": count(recent),
+            }
+            if cared["counted"]:
+                return self.env._(
+                    "No held-back customer whose %(days)s days have passed: no comparison is "
+                    "possible (%(cared)s cared, %(held)s held back counted; %(recent)s too "
+                    "recent).",
+                    **params,
+                )
             return self.env._(
-                "No %(group)s customer whose %(days)s days have passed: no comparison is "
+                "No cared customer whose %(days)s days have passed: no comparison is "
                 "possible (%(cared)s cared, %(held)s held back counted; %(recent)s too recent).",
-                group=self.env._("held-back") if cared["counted"] else self.env._("cared"),
-                days=window,
-                cared=count(cared["counted"]),
-                held=count(held["counted"]),
-                recent=count(recent),
+                **params,
             )
         care = (
             self.env._("%(plan)s after-sales care", plan=plan.name)
