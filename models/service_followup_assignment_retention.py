@@ -17,7 +17,6 @@ class ServiceFollowupAssignment(models.Model):
 
     next_order_id = fields.Many2one(
         "sale.order",
-        string="Next Order",
         compute="_compute_retention",
         store=True,
         readonly=True,

@@ -41,7 +41,7 @@ class ServiceRetentionReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer Entity", readonly=True)
     order_id = fields.Many2one("sale.order", string="Triggering Order", readonly=True)
     trigger_date = fields.Date(string="Triggering Order Date", readonly=True)
-    next_order_id = fields.Many2one("sale.order", string="Next Order", readonly=True)
+    next_order_id = fields.Many2one("sale.order", readonly=True)
     salesperson_id = fields.Many2one("res.users", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

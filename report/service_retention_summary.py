@@ -21,9 +21,7 @@ class ServiceRetentionSummary(models.TransientModel):
     _name = "service.retention.summary"
     _description = "Retention Analysis Summary"
 
-    plan_id = fields.Many2one(
-        "service.followup.plan", string="Plan", help="Empty: every plan together."
-    )
+    plan_id = fields.Many2one("service.followup.plan", help="Empty: every plan together.")
     date_from = fields.Date(
         string="Triggering Orders From",
         default=lambda self: fields.Date.context_today(self) - relativedelta(years=2),
@@ -299,7 +297,6 @@ class ServiceRetentionSummary(models.TransientModel):
     def _get_summary_html(self, figures, window):
         """A table: each group's figures, then the difference with its
         interval, for each plan and for all of them together."""
-        _ = self.env._
         currency = self.env.company.currency_id
         dash = "\N{EM DASH}"
 
@@ -312,30 +309,30 @@ class ServiceRetentionSummary(models.TransientModel):
         def interval(low, high, formatter):
             if low is None:
                 return dash
-            return _("%(low)s to %(high)s", low=formatter(low), high=formatter(high))
+            return self.env._("%(low)s to %(high)s", low=formatter(low), high=formatter(high))
 
         def percent(value):
             return number(None if value is None else value * 100, 1)
 
         headers = [
-            _("Group"),
-            _("Customers"),
-            _("Too Recent"),
-            _("Counted"),
-            _("Bought Again"),
-            _("Repeat Rate (%)"),
-            _("95 % CI"),
-            _("Median Days to Next Order"),
-            _("Later Revenue per Customer"),
+            self.env._("Group"),
+            self.env._("Customers"),
+            self.env._("Too Recent"),
+            self.env._("Counted"),
+            self.env._("Bought Again"),
+            self.env._("Repeat Rate (%)"),
+            self.env._("95 % CI"),
+            self.env._("Median Days to Next Order"),
+            self.env._("Later Revenue per Customer"),
         ]
         plans = sorted((key for key in figures if key), key=lambda plan: plan.display_name)
         sections = [(plan, figures[plan]) for plan in plans]
         if len(plans) != 1:
             sections.append((False, figures.get(False) or self._empty_figures()))
-        labels = {"cared": _("Cared"), "held_back": _("Held Back")}
+        labels = {"cared": self.env._("Cared"), "held_back": self.env._("Held Back")}
         body = Markup()
         for plan, comparison in sections:
-            title = plan.display_name if plan else _("All plans")
+            title = plan.display_name if plan else self.env._("All plans")
             body += Markup('<tr class="table-active"><th colspan="%s">%s</th></tr>') % (
                 len(headers),
                 title,
@@ -357,7 +354,7 @@ class ServiceRetentionSummary(models.TransientModel):
                     Markup("<td>%s</td>") % cell for cell in cells
                 )
             cells = [
-                _("Difference"),
+                self.env._("Difference"),
                 "",
                 "",
                 "",
@@ -369,7 +366,7 @@ class ServiceRetentionSummary(models.TransientModel):
                 "",
                 dash
                 if comparison["revenue_difference"] is None
-                else _(
+                else self.env._(
                     "%(difference)s (95 %% CI %(interval)s)",
                     difference=money(comparison["revenue_difference"]),
                     interval=interval(comparison["revenue_low"], comparison["revenue_high"], money),
@@ -379,7 +376,7 @@ class ServiceRetentionSummary(models.TransientModel):
                 Markup("<td>%s</td>") % cell for cell in cells
             )
         head = Markup().join(Markup("<th>%s</th>") % header for header in headers)
-        caption = _(
+        caption = self.env._(
             "Over the customers whose triggering order is in the period, the rates and "
             "revenues of those whose %(days)s days have passed. Intervals: Wilson (a rate), "
             "Newcombe (a difference of rates, in points), Welch (a difference of revenues).",
