@@ -11,7 +11,9 @@ class ServiceFollowupAssignment(models.Model):
     later orders within 90, 180 and 365 days. Stored, so that the analysis
     reads one row per customer instead of every order: computed when the
     customer is assigned and again when one of his orders is confirmed,
-    cancelled or changed once confirmed (``sale.order.write``)."""
+    cancelled or changed once confirmed (``sale.order.write``; a line of a
+    confirmed order written on its own, not through its order, counts at the
+    customer's next change, or after ``_recompute_retention``)."""
 
     _inherit = "service.followup.assignment"
 

@@ -378,7 +378,8 @@ class ServiceRetentionSummary(models.TransientModel):
         head = Markup().join(Markup("<th>%s</th>") % header for header in headers)
         caption = self.env._(
             "Over the customers whose triggering order is in the period, the rates and "
-            "revenues of those whose %(days)s days have passed. Intervals: Wilson (a rate), "
+            "revenues of those whose %(days)s days have passed; the median days to the next "
+            "order of those who bought again within them. Intervals: Wilson (a rate), "
             "Newcombe (a difference of rates, in points), Welch (a difference of revenues).",
             days=window,
         )
