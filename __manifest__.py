@@ -49,6 +49,7 @@
         "report/service_equipment_report_views.xml",
         "report/service_case_report_views.xml",
         "report/service_revenue_report_views.xml",
+        "report/service_retention_report_views.xml",
         "report/sale_order_handover_sheet.xml",
         "views/service_portal_templates.xml",
         "views/service_offer_portal_templates.xml",

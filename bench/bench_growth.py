@@ -5,13 +5,14 @@ monthly ``read_group``, measured at 1 000 orders and again at 100 000.
 How the data is made fast: 1 000 orders are made through the ORM (confirmed:
 their follow-ups, history entries and equipment as the module makes them,
 some carried out by the scheduled action), over 100 customers. Then every row
-of those customers, orders, lines, follow-ups, history entries and equipment
-is copied 99 times in SQL (``INSERT ... SELECT``, a statement a copy), each
-copy with ids shifted by a fixed offset and its references to the copied rows
-shifted alike, and its dates a month older per copy (their open follow-ups
-carried out): a company making 1 000 orders a month, measured in its first
-month and again after eight years, 100 000 orders of 10 000 customers with
-the same shape, this month's 1 000 still being worked on.
+of those customers, orders, lines, follow-ups, history entries, equipment and
+plan assignments (with what each customer bought next) is copied 99 times in
+SQL (``INSERT ... SELECT``, a statement a copy), each copy with ids shifted
+by a fixed offset and its references to the copied rows shifted alike, and
+its dates a month older per copy (their open follow-ups carried out): a
+company making 1 000 orders a month, measured in its first month and again
+after eight years, 100 000 orders of 10 000 customers with the same shape,
+this month's 1 000 still being worked on.
 
 The reports are read as their menus open them: on the current month when
 their action selects a date filter by default (as Odoo's Sales Analysis
@@ -31,6 +32,7 @@ from odoo import fields
 from odoo.tools.safe_eval import safe_eval
 
 INFO = "(info)"  # a figure printed for the record, not a read screen as it opens
+WITHIN_1S = "(goal 1 s)"  # a screen over a period of history: its goal is 1 s, not flat
 
 COPIED_TABLES = [
     "res_partner",
@@ -39,6 +41,7 @@ COPIED_TABLES = [
     "service_equipment",
     "service_followup",
     "service_history",
+    "service_followup_assignment",  # with what each customer bought next (Retention)
 ]
 
 
@@ -50,6 +53,7 @@ def _base_data(bench):
     env["service.followup.plan"].create(
         {
             "name": "Growth: calls",
+            "holdback_percent": 10,  # every customer assigned, for the Retention Analysis
             "step_ids": [
                 (0, 0, {"name": "Welcome call", "activity_type_id": call.id, "delay_count": 0}),
                 (0, 0, {"name": "Satisfaction call", "activity_type_id": call.id}),
@@ -249,6 +253,20 @@ def _screens(bench, customer):
                     [], [f"{date_field}:month"], ["__count"]
                 )
             )
+    Summary = uenv["service.retention.summary"]
+    screens[f"Retention Analysis summary, 2 years {WITHIN_1S}"] = lambda: (
+        Summary.new({"window": "180"}).sentence
+    )
+    screens[f"  Retention Analysis summary, all history {INFO}"] = lambda: (
+        Summary.new({"window": "180", "date_from": False}).sentence
+    )
+    screens[f"Retention Analysis by month, 2 years {WITHIN_1S}"] = lambda: uenv[
+        "service.retention.report"
+    ]._read_group(
+        Summary.new({})._get_domain(),
+        ["trigger_date:month", "group"],
+        ["customer_count:sum", "repeat_rate_180:avg", "too_recent_180:sum"],
+    )
     figures = {}
     for label, screen in screens.items():
         screen()  # warm: views, caches
@@ -290,10 +308,12 @@ def growth(bench):
     worst = 0
     for label, (seconds, queries) in small.items():
         big_seconds, big_queries = big[label]
-        if INFO not in label:
+        if INFO not in label and WITHIN_1S not in label:
             worst = max(worst, big_seconds / seconds)
         print(
             f"{label:<48} {seconds * 1000:9.1f} ms {queries:5.0f} q  "
             f"{big_seconds * 1000:11.1f} ms {big_queries:5.0f} q  {big_seconds / seconds:6.2f}x"
         )
-    print(f"worst: {worst:.2f}x (goal: within 2x; {INFO} lines not counted)")
+    print(f"worst: {worst:.2f}x (goal: within 2x; {INFO} and {WITHIN_1S} lines not counted)")
+    slowest = max(big[label][0] for label in big if WITHIN_1S in label)
+    print(f"slowest {WITHIN_1S} screen: {slowest * 1000:.1f} ms at {count} orders (goal: 1 s)")

@@ -9,6 +9,7 @@ from . import service_history_quotation
 from . import service_followup_plan
 from . import service_followup_plan_holdback
 from . import service_followup_assignment
+from . import service_followup_assignment_retention
 from . import service_followup
 from . import service_followup_closing
 from . import service_followup_execution
@@ -38,6 +39,7 @@ from . import sale_order_equipment
 from . import sale_order_line
 from . import sale_order_origin
 from . import sale_order_offer
+from . import sale_order_retention
 from . import sale_order_line_offer
 from . import res_partner
 from . import res_partner_handover

@@ -5,3 +5,5 @@ from . import service_satisfaction_report
 from . import service_equipment_report
 from . import service_case_report
 from . import service_revenue_report
+from . import service_retention_report
+from . import service_retention_summary
