@@ -29,3 +29,4 @@ from . import test_service_history
 from . import test_service_history_access
 from . import test_staff_friction
 from . import test_tours
+from . import test_health_score
