@@ -96,15 +96,16 @@ class ResPartner(models.Model):
     def _cron_compute_service_health(self, batch_size=HEALTH_BATCH_SIZE):
         """Recompute the health of every customer entity with an order or a
         piece of equipment, a locked batch per committed transaction; those
-        recomputed today are left to the next run after a time-out."""
+        recomputed today (by a run that timed out, or after a change) are
+        left out."""
         self = self.sudo()  # a system job, for every salesperson's customers
         IrCron = self.env["ir.cron"]
         start = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        query = self._get_health_customers_query(start)
-        IrCron._commit_progress(remaining=len(self._execute_health_query(query)))
-        while batch := self._lock_health_batch(query, batch_size):
-            batch._compute_service_health()
-            if not IrCron._commit_progress(len(batch)):
+        ids = self._execute_health_query(self._get_health_customers_query(start))
+        IrCron._commit_progress(remaining=len(ids))
+        for chunk in split_every(batch_size, ids):
+            self._lock_health_batch(chunk, start)._compute_service_health()
+            if not IrCron._commit_progress(len(chunk)):
                 return
 
     @api.model
@@ -114,12 +115,12 @@ class ResPartner(models.Model):
         return SQL(
             """
             SELECT p.id FROM res_partner p
-             WHERE p.id = p.commercial_partner_id
-               AND (p.service_health_date IS NULL OR p.service_health_date < %(before)s)
-               AND (EXISTS (SELECT 1 FROM service_equipment e
-                             WHERE e.commercial_partner_id = p.id)
-                    OR EXISTS (SELECT 1 FROM sale_order o JOIN res_partner c ON c.id = o.partner_id
-                                WHERE c.commercial_partner_id = p.id AND o.state = 'sale'))
+             WHERE (p.service_health_date IS NULL OR p.service_health_date < %(before)s)
+               AND p.id IN (SELECT e.commercial_partner_id FROM service_equipment e
+                             UNION
+                            SELECT c.commercial_partner_id
+                              FROM sale_order o JOIN res_partner c ON c.id = o.partner_id
+                             WHERE o.state = 'sale')
              ORDER BY p.id
             """,
             before=before,
@@ -131,15 +132,25 @@ class ResPartner(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _lock_health_batch(self, query, limit):
-        """Up to ``limit`` customers of ``query`` that no other transaction
-        holds, locked (``FOR UPDATE SKIP LOCKED``): two runs never compute
-        the same customer at once."""
+    def _lock_health_batch(self, ids, before):
+        """The customers of ``ids`` not computed since ``before`` that no
+        other transaction holds, locked (``FOR UPDATE SKIP LOCKED``): two
+        runs never compute the same customer at once."""
         self.flush_model(HEALTH_FIELDS)
-        ids = self._execute_health_query(
-            SQL("%s LIMIT %s FOR UPDATE OF p SKIP LOCKED", query, limit)
+        return self.browse(
+            self._execute_health_query(
+                SQL(
+                    """
+                    SELECT id FROM res_partner
+                     WHERE id = ANY(%s)
+                       AND (service_health_date IS NULL OR service_health_date < %s)
+                     ORDER BY id FOR UPDATE SKIP LOCKED
+                    """,
+                    list(ids),
+                    before,
+                )
+            )
         )
-        return self.browse(ids)
 
     # === RECOMPUTE ON CHANGES ===
 
