@@ -33,6 +33,7 @@ from bench_email import email_step
 from bench_equipment import equipment
 from bench_handover import handover_checks
 from bench_holdback import holdback
+from bench_health import health
 from bench_peers import activity_plan_wizard, automation_rule_activities
 from bench_rating import rating
 
@@ -79,6 +80,12 @@ parser.add_argument(
     type=int,
     default=10_000,
     help="pieces of equipment whose maintenance rolls forward (default 10000, 0: skip)",
+)
+parser.add_argument(
+    "--health-customers",
+    type=int,
+    default=10_000,
+    help="customers whose service health is recomputed (default 10000, 0: skip)",
 )
 parser.add_argument(
     "--concurrency-check",
@@ -201,6 +208,8 @@ def main():
         holdback(bench, product, user)
     if args.equipment_pieces:
         equipment(bench, partner, user)
+    if args.health_customers:
+        health(bench, user, args.health_customers)
     if args.concurrency_check:
         concurrency_check(bench, partner, product, user)
 

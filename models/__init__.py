@@ -51,3 +51,8 @@ from . import ir_http
 from . import ir_qweb
 from . import mail_render_mixin
 from . import mail_mail
+from . import res_company_health
+from . import res_config_settings_health
+from . import res_partner_health
+from . import service_health_triggers
+from . import service_followup_plan_health

@@ -31,3 +31,4 @@ from . import test_service_history_access
 from . import test_staff_friction
 from . import test_tours
 from . import test_retention_analysis
+from . import test_health_score

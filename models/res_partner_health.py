@@ -1,0 +1,529 @@
+"""Service health of the customers: a score from 0 to 100 per customer
+entity with its reasons in words, recomputed in batches (a few grouped queries
+for a whole batch) by a nightly scheduled action and, at the end of each
+transaction, for the customers whose ratings, cases, follow-ups, equipment or
+orders changed (service_health_triggers.py)."""
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.modules.registry import Registry
+from odoo.tools import SQL, format_date, split_every
+
+from .service_followup import OPEN_STATES
+from .service_followup_gift import HAPPY_SCORE
+from .service_history_case import OPEN_CASE_STATES
+
+_logger = logging.getLogger(__name__)
+
+HEALTH_STATES = [("healthy", "Healthy"), ("watch", "To Watch"), ("at_risk", "At Risk")]
+HEALTH_FIELDS = (
+    "service_health_score",
+    "service_health_state",
+    "service_health_reasons",
+    "service_health_date",
+    "service_health_alerted",
+)
+# A factor counted per item (complaint, follow-up, piece) counts three at most.
+MAX_COUNTED = 3
+HEALTH_BATCH_SIZE = 1000
+# cr.postcommit.data key: the ids of the customer entities to recompute.
+HEALTH_DIRTY_KEY = "sale_after_sales.health_dirty"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Written by _compute_service_health only (see write()): not computed
+    # fields, so that a contact's creation or edition never pays for it.
+    service_health_score = fields.Integer(
+        string="Health",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="The customer's service health, from 0 to 100 (see the reasons on his Service "
+        "tab); recomputed every night and when his ratings, cases, follow-ups, equipment "
+        "or orders change.",
+        groups="base.group_user",
+    )
+    service_health_state = fields.Selection(
+        HEALTH_STATES,
+        string="Health State",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
+    )
+    service_health_reasons = fields.Text(
+        string="Health Reasons",
+        readonly=True,
+        copy=False,
+        help="Each factor's contribution to the score, in points.",
+        groups="base.group_user",
+    )
+    service_health_date = fields.Datetime(
+        string="Health Computed On", readonly=True, copy=False, groups="base.group_user"
+    )
+    service_health_alerted = fields.Boolean(
+        string="Health Alert Sent",
+        readonly=True,
+        copy=False,
+        help="His salesperson was told he fell below the threshold; told again only after "
+        "he recovers and falls again.",
+        groups="base.group_user",
+    )
+
+    # === CRUD ===
+
+    def write(self, vals):
+        if not self.env.su and HEALTH_FIELDS_SET & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "A customer's health is computed from his service history: it cannot "
+                    "be set by hand."
+                )
+            )
+        return super().write(vals)
+
+    # === SCHEDULED ACTION ===
+
+    @api.model
+    def _cron_compute_service_health(self, batch_size=HEALTH_BATCH_SIZE):
+        """Recompute the health of every customer entity with an order or a
+        piece of equipment, a locked batch per committed transaction; those
+        recomputed today (by a run that timed out, or after a change) are
+        left out."""
+        self = self.sudo()  # a system job, for every salesperson's customers
+        IrCron = self.env["ir.cron"]
+        start = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        ids = self._execute_health_query(self._get_health_customers_query(start))
+        IrCron._commit_progress(remaining=len(ids))
+        for chunk in split_every(batch_size, ids):
+            self._lock_health_batch(chunk, start)._compute_service_health()
+            if not IrCron._commit_progress(len(chunk)):
+                return
+
+    @api.model
+    def _get_health_customers_query(self, before):
+        """The customer entities with a confirmed order or a piece of
+        equipment whose health was not computed since ``before``."""
+        return SQL(
+            """
+            SELECT p.id FROM res_partner p
+             WHERE (p.service_health_date IS NULL OR p.service_health_date < %(before)s)
+               AND p.id IN (SELECT e.commercial_partner_id FROM service_equipment e
+                             UNION
+                            SELECT c.commercial_partner_id
+                              FROM sale_order o JOIN res_partner c ON c.id = o.partner_id
+                             WHERE o.state = 'sale')
+             ORDER BY p.id
+            """,
+            before=before,
+        )
+
+    @api.model
+    def _execute_health_query(self, query):
+        self.env.cr.execute(query)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _lock_health_batch(self, ids, before):
+        """The customers of ``ids`` not computed since ``before`` that no
+        other transaction holds, locked (``FOR UPDATE SKIP LOCKED``): two
+        runs never compute the same customer at once."""
+        self.flush_model(HEALTH_FIELDS)
+        return self.browse(
+            self._execute_health_query(
+                SQL(
+                    """
+                    SELECT id FROM res_partner
+                     WHERE id = ANY(%s)
+                       AND (service_health_date IS NULL OR service_health_date < %s)
+                     ORDER BY id FOR UPDATE SKIP LOCKED
+                    """,
+                    list(ids),
+                    before,
+                )
+            )
+        )
+
+    # === RECOMPUTE ON CHANGES ===
+
+    def _mark_health_dirty(self):
+        """Recompute the health of these customer entities once the
+        transaction is committed, in one batch for all the changes it made
+        (a cursor of its own, as Odoo sends e-mails after a commit: nothing
+        is computed twice when the transaction flushes, nor when it fails)."""
+        partner_ids = set(self.ids)
+        if not partner_ids:
+            return
+        postcommit = self.env.cr.postcommit
+        dirty = postcommit.data.get(HEALTH_DIRTY_KEY)
+        if dirty is None:
+            dirty = postcommit.data[HEALTH_DIRTY_KEY] = set()
+            dbname, context = self.env.cr.dbname, dict(self.env.context)
+
+            @postcommit.add
+            def compute_health_with_new_cursor():
+                ids = sorted(dirty)
+                try:
+                    with Registry(dbname).cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, context)
+                        env["res.partner"]._compute_health_of_ids(ids)
+                except Exception:
+                    # The nightly run catches up; the change itself is committed.
+                    _logger.exception("Customer health of %s customers not recomputed", len(ids))
+
+        dirty.update(partner_ids)
+
+    @api.model
+    def _compute_health_of_ids(self, ids):
+        """Recompute the health of the customer entities ``ids`` that no other
+        transaction is computing, in batches."""
+        self = self.sudo()
+        for chunk in split_every(HEALTH_BATCH_SIZE, ids):
+            locked = self._execute_health_query(
+                SQL(
+                    "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id "
+                    "FOR UPDATE SKIP LOCKED",
+                    list(chunk),
+                )
+            )
+            self.browse(locked)._compute_service_health()
+
+    # === COMPUTING ===
+
+    def _compute_service_health(self):
+        """Score these customer entities and write it: per company (its weights,
+        its language for the reasons), one grouped query per factor for the
+        whole batch, then one UPDATE for all. The salesperson of each customer
+        who fell below the threshold gets an activity."""
+        partners = self.sudo().commercial_partner_id
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        vals_list = []
+        ordered = []  # the partners in the order of vals_list
+        fallen = self.browse()
+        for company, group in partners.grouped(lambda p: p._get_health_company()).items():
+            lang = company.partner_id.lang or self.env.lang or "en_US"
+            group = group.with_context(lang=lang)
+            contributions = defaultdict(list)
+            for factor in group._get_health_factors():
+                for pid, contribution in getattr(group, f"_get_health_factor_{factor}")(
+                    company, today
+                ).items():
+                    if contribution[0]:
+                        contributions[pid].append(contribution)
+            for partner in group:
+                found = sorted(contributions[partner.id], key=lambda c: c[0])
+                score = max(0, min(100, company.health_base_score + sum(c[0] for c in found)))
+                state = group._get_health_state(score, company)
+                alerted = partner.service_health_alerted
+                if state != "at_risk":
+                    alerted = False
+                elif not alerted:
+                    fallen |= partner
+                    alerted = True
+                ordered.append(partner.id)
+                vals_list.append(
+                    {
+                        "service_health_score": score,
+                        "service_health_state": state,
+                        "service_health_reasons": "\n".join(
+                            f"{points:+d}: {words}".replace("-", "\N{MINUS SIGN}", 1)
+                            for points, words in found
+                        )
+                        or None,
+                        "service_health_date": now,
+                        "service_health_alerted": alerted,
+                    }
+                )
+        partners.browse(ordered)._write_health(vals_list)
+        fallen._alert_health_fall()
+
+    def _write_health(self, vals_list):
+        """Write the health fields of these partners, one value dict each, in a
+        few ``UPDATE ... FROM (VALUES ...)`` (the ORM's ``_write_multi``, as it
+        writes computed fields): ``write()`` would run every override of
+        ``res.partner.write`` (commercial fields, addresses...) per group of
+        values, for fields the system alone writes."""
+        self.flush_recordset(HEALTH_FIELDS)
+        self._write_multi(vals_list)
+        self.invalidate_recordset(HEALTH_FIELDS)
+
+    def _get_health_company(self):
+        """The company whose weights score this customer."""
+        self.ensure_one()
+        return self.company_id or self.env.company
+
+    @api.model
+    def _get_health_state(self, score, company):
+        if score < company.health_threshold:
+            return "at_risk"
+        if score < company.health_watch_threshold:
+            return "watch"
+        return "healthy"
+
+    def _get_health_factors(self):
+        """The factors of the score: for each code, the method
+        ``_get_health_factor_<code>(company, today)`` returns {partner id:
+        (points, words)} for these customers (a batch) in one or two grouped
+        queries. Override to add one."""
+        return ["rating", "complaint", "followup", "maintenance", "warranty", "contact", "repeat"]
+
+    def _get_health_factor_rating(self, company, today):
+        """The customer's last rating of the period: happy adds, unhappy takes."""
+        since = today - timedelta(days=company.health_rating_days)
+        self.env["service.history"].flush_model(["commercial_partner_id", "satisfaction", "date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (commercial_partner_id) commercial_partner_id, satisfaction, date
+                  FROM service_history
+                 WHERE commercial_partner_id = ANY(%s) AND satisfaction != '0' AND date >= %s
+                 ORDER BY commercial_partner_id, date DESC, id DESC
+                """,
+                self.ids,
+                since,
+            )
+        )
+        unhappy_at = int(company.complaint_threshold or 0)
+        result = {}
+        for pid, satisfaction, date in self.env.cr.fetchall():
+            when = format_date(self.env, date)
+            if int(satisfaction) >= HAPPY_SCORE:
+                words = self.env._("happy rating on %(date)s", date=when)
+                result[pid] = (company.health_happy_weight, words)
+            elif int(satisfaction) <= unhappy_at:
+                words = self.env._("unhappy rating on %(date)s", date=when)
+                result[pid] = (-company.health_unhappy_weight, words)
+        return result
+
+    def _get_health_factor_complaint(self, company, today):
+        """Open complaints, three at most; the oldest's age counts too."""
+        groups = self.env["service.history"]._read_group(
+            [
+                ("commercial_partner_id", "in", self.ids),
+                ("type_id.code", "=", "complaint"),
+                ("case_state", "in", OPEN_CASE_STATES),
+            ],
+            ["commercial_partner_id"],
+            ["__count", "date:min"],
+        )
+        result = {}
+        for partner, count, oldest in groups:
+            days = (today - oldest.date()).days
+            if count == 1:
+                words = self.env._("complaint open for %(days)s days", days=days)
+            else:
+                words = self.env._(
+                    "%(count)s complaints open, the oldest for %(days)s days",
+                    count=count,
+                    days=days,
+                )
+            points = -company.health_complaint_weight * min(count, MAX_COUNTED)
+            if days > company.health_complaint_late_days:
+                points -= company.health_complaint_late_weight
+            result[partner.id] = (points, words)
+        return result
+
+    def _get_health_factor_followup(self, company, today):
+        """Follow-ups failed, or still open past their date."""
+        groups = self.env["service.followup"]._read_group(
+            [
+                ("commercial_partner_id", "in", self.ids),
+                ("state", "in", OPEN_STATES),
+                "|",
+                ("state", "=", "failed"),
+                ("planned_date", "<", today),
+            ],
+            ["commercial_partner_id"],
+            ["__count"],
+        )
+        return {
+            partner.id: (
+                -company.health_followup_weight * min(count, MAX_COUNTED),
+                self.env._("%(count)s follow-ups failed or overdue", count=count)
+                if count > 1
+                else self.env._("a follow-up failed or overdue"),
+            )
+            for partner, count in groups
+        }
+
+    def _get_health_factor_maintenance(self, company, today):
+        """Pieces in service whose maintenance date passed."""
+        groups = self.env["service.equipment"]._read_group(
+            [
+                ("commercial_partner_id", "in", self.ids),
+                ("state", "=", "in_service"),
+                ("next_maintenance_date", "<", today),
+            ],
+            ["commercial_partner_id"],
+            ["__count"],
+        )
+        return {
+            partner.id: (
+                -company.health_maintenance_weight * min(count, MAX_COUNTED),
+                self.env._("maintenance overdue on %(count)s pieces", count=count)
+                if count > 1
+                else self.env._("maintenance overdue on a piece"),
+            )
+            for partner, count in groups
+        }
+
+    def _get_health_factor_warranty(self, company, today):
+        """Pieces whose warranty ended in the period and for which no offer
+        (a quotation line for the piece, not cancelled) was made: a warranty
+        extended ends later, and does not count."""
+        since = today - timedelta(days=company.health_warranty_days)
+        self.env["service.equipment"].flush_model(
+            ["commercial_partner_id", "state", "warranty_end"]
+        )
+        self.env["sale.order.line"].flush_model(["service_equipment_id", "order_id"])
+        self.env["sale.order"].flush_model(["state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT e.commercial_partner_id, COUNT(*)
+                  FROM service_equipment e
+                 WHERE e.commercial_partner_id = ANY(%s) AND e.state = 'in_service'
+                   AND e.warranty_end >= %s AND e.warranty_end < %s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id
+                        WHERE l.service_equipment_id = e.id AND o.state != 'cancel')
+                 GROUP BY e.commercial_partner_id
+                """,
+                self.ids,
+                since,
+                today,
+            )
+        )
+        return {
+            pid: (
+                -company.health_warranty_weight,
+                self.env._("warranty ended on %(count)s pieces with no offer", count=count)
+                if count > 1
+                else self.env._("warranty ended on a piece with no offer"),
+            )
+            for pid, count in self.env.cr.fetchall()
+        }
+
+    def _get_health_factor_contact(self, company, today):
+        """No service contact (a sale, a call, a follow-up done...) for long."""
+        last = dict(
+            self.env["service.history"]._read_group(
+                [("commercial_partner_id", "in", self.ids)],
+                ["commercial_partner_id"],
+                ["date:max"],
+            )
+        )
+        result = {}
+        for partner in self:
+            date = last.get(partner)
+            days = (today - date.date()).days if date else None
+            if days is not None and days <= company.health_contact_days:
+                continue
+            words = (
+                self.env._("no contact for %(days)s days", days=days)
+                if days is not None
+                else self.env._("no service contact yet")
+            )
+            result[partner.id] = (-company.health_contact_weight, words)
+        return result
+
+    def _get_health_factor_repeat(self, company, today):
+        """More than one confirmed order: a customer who comes back."""
+        self.env["sale.order"].flush_model(["partner_id", "state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.commercial_partner_id, COUNT(*)
+                  FROM sale_order o JOIN res_partner c ON c.id = o.partner_id
+                 WHERE c.commercial_partner_id = ANY(%s) AND o.state = 'sale'
+                 GROUP BY c.commercial_partner_id HAVING COUNT(*) > 1
+                """,
+                self.ids,
+            )
+        )
+        return {
+            pid: (
+                company.health_repeat_weight,
+                self.env._("%(count)s orders confirmed", count=count),
+            )
+            for pid, count in self.env.cr.fetchall()
+        }
+
+    # === THE FALL ALERT ===
+
+    def _alert_health_fall(self):
+        """One activity for the salesperson of each of these customers, who
+        just fell below the threshold, with the reasons; customers without a
+        salesperson get none."""
+        if not self:
+            return
+        salespeople = self._get_health_salespeople()
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for partner in self:
+            user = salespeople.get(partner.id)
+            if not user:
+                continue
+            partner = partner.with_context(lang=user.lang or partner.env.lang)
+            lines = (partner.service_health_reasons or "").splitlines()
+            note = Markup("<p>%s</p><ul>%s</ul>") % (
+                partner.env._(
+                    "%(customer)s's service health fell to %(score)s:",
+                    customer=partner.display_name,
+                    score=partner.service_health_score,
+                ),
+                Markup().join(Markup("<li>%s</li>") % line for line in lines),
+            )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id if activity_type else False,
+                    "summary": partner.env._("Customer at risk"),
+                    "note": note,
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
+
+    def _get_health_salespeople(self):
+        """{partner id: user}: his own salesperson, else the one of his latest
+        confirmed order (one grouped query)."""
+        result = {p.id: p.user_id for p in self if p.user_id and p.user_id.active}
+        rest = self.filtered(lambda p: p.id not in result)
+        if rest:
+            latest = {}
+            for partner, user, date in (
+                self.env["sale.order"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "child_of", rest.ids),
+                        ("state", "=", "sale"),
+                        ("user_id", "!=", False),
+                    ],
+                    ["partner_id", "user_id"],
+                    ["date_order:max"],
+                )
+            ):
+                pid = partner.commercial_partner_id.id
+                if pid not in latest or latest[pid][1] < date:
+                    latest[pid] = (user, date)
+            result.update({pid: user for pid, (user, _date) in latest.items()})
+        return result
+
+
+HEALTH_FIELDS_SET = frozenset(HEALTH_FIELDS)
