@@ -34,7 +34,6 @@ class ServiceRetentionSummary(models.TransientModel):
         required=True,
     )
     sentence = fields.Text(compute="_compute_summary")
-    is_significant = fields.Boolean(compute="_compute_summary")
     shares_note = fields.Text(compute="_compute_summary")
     summary_html = fields.Html(string="Figures", compute="_compute_summary", sanitize=False)
 
@@ -45,7 +44,6 @@ class ServiceRetentionSummary(models.TransientModel):
             figures = summary._get_figures(window)
             total = figures.get(False) or summary._empty_figures()
             summary.sentence = summary._get_sentence(total, window, summary.plan_id)
-            summary.is_significant = bool(total["significant"])
             summary.shares_note = summary._get_shares_note()
             summary.summary_html = summary._get_summary_html(figures, window)
 

@@ -236,6 +236,10 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 ),
                 service,
             ),
+            ("service.retention.summary", "action_open_report"): (
+                lambda: self.env["service.retention.summary"].with_user(service).create({}),
+                service,
+            ),
         }
 
     def test_every_button_of_the_modules_views_works(self):
