@@ -54,7 +54,10 @@ def _orders(bench, count, product, user):
     """``count`` draft orders, each of a new customer (setup, not measured)."""
     env, cr = bench.env, bench.cr
     customers = env["res.partner"].create(
-        [{"name": f"Bench Hold-back {n}", "email": f"holdback{n}@example.com"} for n in range(count)]
+        [
+            {"name": f"Bench Hold-back {n}", "email": f"holdback{n}@example.com"}
+            for n in range(count)
+        ]
     )
     orders = (
         env["sale.order"]
