@@ -65,8 +65,9 @@ class SaleOrder(models.Model):
         Steps an order already has are not created again; cancelled ones are
         planned again, and so are held-back ones when the plan is applied by
         hand. The customers a plan holds back get its automatic follow-ups
-        recorded *held back* (``_hold_back_followup_vals``). Follow-ups are system records created on behalf of whoever
-        triggered them (a portal customer confirming online), hence ``sudo``.
+        recorded *held back* (``_hold_back_followup_vals``). Follow-ups are
+        system records created on behalf of whoever triggered them (a portal
+        customer confirming online), hence ``sudo``.
         """
         Followup = self._get_system_model("service.followup")
         if plans is None:
@@ -101,9 +102,7 @@ class SaleOrder(models.Model):
                     if not followup:
                         vals = order._prepare_followup_vals(step, trigger, start)
                         vals_list.append(vals)
-                    elif followup.state == "cancelled" or (
-                        force and followup.state == "held_back"
-                    ):
+                    elif followup.state == "cancelled" or (force and followup.state == "held_back"):
                         vals = order._prepare_followup_replan_vals(step, start)
                         replanned.append((followup, vals))
                     else:

@@ -271,6 +271,45 @@ class TestFollowupHoldback(AfterSalesCommon):
         [node] = etree.fromstring(view.arch_db).xpath(f"//filter[@name='{name}']")
         return safe_eval(node.get("domain"), {"uid": self.env.uid})
 
+    @freeze_time("2026-11-20 10:00:00")
+    def test_held_back_followups_due_today_do_not_wake_the_scheduled_action(self):
+        cron = self.env.ref("sale_after_sales.ir_cron_process_due_followups")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        self._confirm(self._drawn("held_back"))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+        self._confirm(self._drawn("cared"))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+
+    @freeze_time("2026-11-20 10:00:00")
+    def test_equipment_reminders_of_a_held_back_customer(self):
+        self._track_equipment(self.product_machine)
+        plan = self._create_plan(
+            "Warranty",
+            [{"name": "Warranty ends", "delay_count": 30, "delay_from": "before_plan_date"}],
+            trigger="warranty_ends",
+            holdback_percent=50,
+        )
+        held = self._drawn("held_back", plan=plan)
+        order = self._confirm(held)
+        reminders = order.equipment_ids.followup_ids
+        self.assertEqual(len(reminders), 1)
+        self.assertEqual(reminders.state, "held_back")
+        # The piece's date moves: the reminder is planned again, held back again.
+        due = reminders.equipment_due_date
+        order.equipment_ids.date_start = "2026-12-01"
+        self.assertFalse(reminders.exists(), "never carried out: replaced")
+        reminder = order.equipment_ids.followup_ids
+        self.assertEqual(reminder.state, "held_back")
+        self.assertNotEqual(reminder.equipment_due_date, due)
+        # Applied by hand: carried out after all.
+        wizard = self.env["service.followup.apply.wizard"].create(
+            {"order_ids": [(6, 0, order.ids)], "plan_id": plan.id}
+        )
+        wizard.action_apply()
+        self.assertEqual(reminder.state, "planned")
+        self.assertEqual(self._groups(plan, held), {held: "held_back"})
+
     def test_held_back_followups_refuse_every_action(self):
         order = self._confirm(self._drawn("held_back"))
         followup = order.followup_ids[0]
@@ -414,9 +453,7 @@ class TestFollowupHoldback(AfterSalesCommon):
         # Another company's user does not see this company's groups.
         self.plan.company_id = self.company
         self.assertFalse(
-            self.Assignment.with_user(self.other_company_user).search(
-                [("id", "=", assignment.id)]
-            )
+            self.Assignment.with_user(self.other_company_user).search([("id", "=", assignment.id)])
         )
         # Deleting the triggering order (cancelled) keeps the customer's group.
         order._action_cancel()
