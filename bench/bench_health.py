@@ -136,6 +136,8 @@ def customers_list(bench):
             spec,
         ),
     }
+    for screen_domain, screen_spec in screens.values():  # warm-up: caches filled
+        Partner.web_search_read(screen_domain, screen_spec, limit=80, count_limit=10001)
     for label, (screen_domain, screen_spec) in screens.items():
         seconds, queries = _measure(
             env,
