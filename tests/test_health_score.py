@@ -278,6 +278,24 @@ class TestHealthScore(AfterSalesCommon):
         self.assertEqual(customer.service_health_score, 35)
         self.assertEqual(other.service_health_score, 60)
 
+    def test_an_order_a_followup_or_a_piece_marks_its_customer(self):
+        buyer, followed, equipped = (self._new_customer(name) for name in ("B", "F", "E"))
+        plan = self._create_plan("Calls", [{"name": "Call", "delay_count": 5}])
+        order = self._create_order(followed, [(self.product_kit, 1)], confirm=True)
+        piece = self.env["service.equipment"].create(
+            {"product_id": self.product_machine.id, "partner_id": equipped.id}
+        )
+        draft = self._create_order(buyer, [(self.product_kit, 1)])
+        self.env.cr.postcommit.clear()
+        draft.action_confirm()
+        order.followup_ids.filtered(lambda f: f.plan_id == plan)._workflow().write(
+            {"state": "failed"}
+        )
+        piece.last_maintenance_date = "2026-11-01"
+        self.assertEqual(
+            self.env.cr.postcommit.data[HEALTH_DIRTY_KEY], {buyer.id, followed.id, equipped.id}
+        )
+
     def test_a_batch_costs_the_same_queries_for_n_and_2n_customers(self):
         customers = [self._new_customer(f"Customer {index}") for index in range(12)]
         for customer in customers:
