@@ -32,7 +32,6 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     health_base_score = fields.Integer(
-        string="Health Base Score",
         default=80,
         help="A customer's score before any factor: factors add or take points from it.",
     )

@@ -318,7 +318,13 @@ class ResPartner(models.Model):
         result = {}
         for partner, count, oldest in groups:
             days = (today - oldest.date()).days
-            if count == 1:
+            if count == 1 and days < 2:
+                words = (
+                    self.env._("complaint opened today")
+                    if days < 1
+                    else self.env._("complaint opened yesterday")
+                )
+            elif count == 1:
                 words = self.env._("complaint open for %(days)s days", days=days)
             else:
                 words = self.env._(

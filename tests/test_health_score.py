@@ -183,6 +183,39 @@ class TestHealthScore(AfterSalesCommon):
         )
         self.assertEqual(dict(groups), {"at_risk": 1, "healthy": 1})
 
+    def test_a_new_complaint_says_so(self):
+        customer = self._new_customer()
+        complaint = self._complaint(customer, 0)
+        self._compute(customer)
+        self.assertEqual(self._reasons(customer), ["\N{MINUS SIGN}25: complaint opened today"])
+        complaint.date = datetime(2026, 11, 19, 9)
+        self._compute(customer)
+        self.assertEqual(self._reasons(customer), ["\N{MINUS SIGN}25: complaint opened yesterday"])
+
+    def test_staff_see_the_health_where_they_look(self):
+        """The score on the Customers list and kanban, the reasons on the
+        customer's Service tab, as a salesperson opens them."""
+        Partner = self.Partner.with_user(self.salesman)
+        action = self.env.ref("sale_after_sales.res_partner_action_after_sales")
+        views = Partner.get_views(
+            [(view.view_id.id, view.view_mode) for view in action.view_ids] + [(False, "form")]
+        )["views"]
+        self.assertIn('name="service_health_score"', views["list"]["arch"])
+        self.assertIn("service_health_state == 'at_risk'", views["list"]["arch"])
+        self.assertIn("record.service_health_score.raw_value", views["kanban"]["arch"])
+        self.assertIn('name="service_health_reasons"', views["form"]["arch"])
+        customer = self._compute(self._new_customer())
+        self._complaint(customer, 3)
+        self._compute(customer)
+        values = Partner.browse(customer.id).web_read(
+            {"service_health_score": {}, "service_health_state": {}, "service_health_reasons": {}}
+        )[0]
+        self.assertEqual(values["service_health_score"], 55)
+        self.assertEqual(values["service_health_state"], "watch")
+        self.assertEqual(
+            values["service_health_reasons"], "\N{MINUS SIGN}25: complaint open for 3 days"
+        )
+
     # === THE FALL ALERT ===
 
     def _alerts(self, customer):
@@ -244,6 +277,24 @@ class TestHealthScore(AfterSalesCommon):
             self.Partner._compute_health_of_ids(sorted(dirty))
         self.assertEqual(customer.service_health_score, 35)
         self.assertEqual(other.service_health_score, 60)
+
+    def test_an_order_a_followup_or_a_piece_marks_its_customer(self):
+        buyer, followed, equipped = (self._new_customer(name) for name in ("B", "F", "E"))
+        plan = self._create_plan("Calls", [{"name": "Call", "delay_count": 5}])
+        order = self._create_order(followed, [(self.product_kit, 1)], confirm=True)
+        piece = self.env["service.equipment"].create(
+            {"product_id": self.product_machine.id, "partner_id": equipped.id}
+        )
+        draft = self._create_order(buyer, [(self.product_kit, 1)])
+        self.env.cr.postcommit.clear()
+        draft.action_confirm()
+        order.followup_ids.filtered(lambda f: f.plan_id == plan)._workflow().write(
+            {"state": "failed"}
+        )
+        piece.last_maintenance_date = "2026-11-01"
+        self.assertEqual(
+            self.env.cr.postcommit.data[HEALTH_DIRTY_KEY], {buyer.id, followed.id, equipped.id}
+        )
 
     def test_a_batch_costs_the_same_queries_for_n_and_2n_customers(self):
         customers = [self._new_customer(f"Customer {index}") for index in range(12)]
