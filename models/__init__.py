@@ -54,5 +54,6 @@ from . import mail_mail
 from . import res_company_health
 from . import res_config_settings_health
 from . import res_partner_health
+from . import res_partner_health_factors
 from . import service_health_triggers
 from . import service_followup_plan_health

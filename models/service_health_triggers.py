@@ -42,6 +42,10 @@ class ServiceHistory(models.Model):
             self.commercial_partner_id._mark_health_dirty()
         return result
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_mark_health_dirty(self):
+        self.commercial_partner_id._mark_health_dirty()
+
 
 class ServiceFollowup(models.Model):
     _inherit = "service.followup"
@@ -67,6 +71,10 @@ class ServiceEquipment(models.Model):
         if EQUIPMENT_HEALTH_FIELDS & vals.keys():
             self.commercial_partner_id._mark_health_dirty()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_mark_health_dirty(self):
+        self.commercial_partner_id._mark_health_dirty()
 
 
 class SaleOrder(models.Model):

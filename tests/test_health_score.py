@@ -295,6 +295,9 @@ class TestHealthScore(AfterSalesCommon):
         self.assertEqual(
             self.env.cr.postcommit.data[HEALTH_DIRTY_KEY], {buyer.id, followed.id, equipped.id}
         )
+        self.env.cr.postcommit.clear()
+        piece.unlink()
+        self.assertEqual(self.env.cr.postcommit.data[HEALTH_DIRTY_KEY], {equipped.id})
 
     def test_a_batch_costs_the_same_queries_for_n_and_2n_customers(self):
         customers = [self._new_customer(f"Customer {index}") for index in range(12)]
