@@ -32,8 +32,8 @@ from bench_concurrency import concurrency_check
 from bench_email import email_step
 from bench_equipment import equipment
 from bench_handover import handover_checks
-from bench_holdback import holdback
 from bench_health import health
+from bench_holdback import holdback
 from bench_peers import activity_plan_wizard, automation_rule_activities
 from bench_rating import rating
 
