@@ -22,7 +22,8 @@ class ServiceFollowupPlan(models.Model):
         help="A share of the plan's customers, drawn at random, whose follow-ups are "
         "recorded but never carried out: what they do next, beside the customers who "
         "got the care, shows what the plan brings (Reporting > Retention Analysis). A "
-        "customer keeps the group he was drawn in; a new share applies to customers assigned from then on.",
+        "customer keeps the group he was drawn in; a new share applies to customers "
+        "assigned from then on.",
     )
     holdback_seed = fields.Char(
         default=lambda self: secrets.token_hex(8),
