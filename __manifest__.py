@@ -2,7 +2,7 @@
     "name": "After-Sales Service",
     "summary": "Customer service history, automated post-sale follow-ups "
     "and a checked handover from sales to the service department",
-    "version": "19.0.3.0.0",
+    "version": "19.0.3.1.0",
     "category": "Sales/After-Sales",
     "website": "https://github.com/sale-after-sales/sale_after_sales",
     "author": "After-Sales Service contributors",
