@@ -3,19 +3,25 @@ out, one draft quotation per customer for his pieces concerned (those due now
 and those due within the step's window), a line per piece, e-mailed with
 Odoo's own quotation e-mail and portal link, as *Send by E-mail* does."""
 
+import time
 from datetime import timedelta
 
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
+from .ir_qweb import QWEB_BATCH_CACHE_KEY, QwebBatchCache
 from .service_followup_gift import ServiceFollowup as GiftFollowup
 
 QUOTATION_EMAIL_LAYOUT = "mail.mail_notification_layout_with_responsible_signature"
 # In the context while an after-sales offer is e-mailed (a commercial e-mail):
 # see sale.order._notify_by_email_get_final_mail_values (sale_order_offer.py).
 OFFER_MAIL_CONTEXT_KEY = "sale_after_sales_offer_mail"
+# Quotations whose PDF one wkhtmltopdf run renders (their e-mails are queued
+# a batch of follow-ups at a time).
+OFFER_PDF_BATCH_SIZE = 100
 
 
 class ServiceFollowup(models.Model):
@@ -220,26 +226,107 @@ class ServiceFollowup(models.Model):
         """E-mail these quotations as *Send by E-mail* does: the template Odoo
         picks for them (``_find_mail_template``), with the portal button of the
         quotation e-mails, marking them sent; queued for the mail queue. The
-        customer's copy carries the unsubscribe headers (sale_order_offer.py)."""
-        for order in orders:
-            template = order._find_mail_template()
-            if not template:
-                raise UserError(
-                    self.env._(
-                        "The quotation e-mail template of Sales is missing: restore "
-                        "'Sales: Send Quotation' (Settings → Technical → E-mail Templates)."
-                    )
+        customer's copy carries the unsubscribe headers (sale_order_offer.py).
+        The template's reports (the quotation's PDF) are rendered for the whole
+        batch at once (``_get_offer_mail_attachments``)."""
+        templates = {order: order._find_mail_template() for order in orders}
+        if not all(templates.values()):
+            raise UserError(
+                self.env._(
+                    "The quotation e-mail template of Sales is missing: restore "
+                    "'Sales: Send Quotation' (Settings → Technical → E-mail Templates)."
                 )
+            )
+        attachments = {}
+        for template, template_orders in orders.grouped(templates.get).items():
+            attachments.update(self._get_offer_mail_attachments(template, template_orders))
+        # The template compiled once for the batch (ir_qweb.py); a quotation
+        # whose e-mail fails to render fails the batch (tried again in parts).
+        batch_cache = QwebBatchCache()
+        for order in orders:
+            extra = {"attachment_ids": attachments[order].ids} if order in attachments else {}
             order.with_context(
-                mark_so_as_sent=True, **{OFFER_MAIL_CONTEXT_KEY: True}
+                mark_so_as_sent=True,
+                **{OFFER_MAIL_CONTEXT_KEY: True, QWEB_BATCH_CACHE_KEY: batch_cache},
             ).message_post_with_source(
-                template,
+                templates[order],
                 email_layout_xmlid=QUOTATION_EMAIL_LAYOUT,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 author_id=(order.user_id.partner_id or order.company_id.partner_id).id,
                 force_send=False,
+                **extra,
             )
+            if batch_cache.render_errors:
+                raise next(iter(batch_cache.render_errors.values()))
+
+    def _get_offer_mail_attachments(self, template, orders):
+        """{order: the attachments of its e-mail}: the template's own and its
+        reports, as the composer makes them for one record
+        (``mail.compose.message._compute_attachment_ids``), but each report
+        rendered once for ``orders`` (one wkhtmltopdf run for
+        OFFER_PDF_BATCH_SIZE quotations, split per quotation by Odoo, as its
+        *Send & Print* of invoices does). An order left out (a report Odoo
+        could not split, a quotation with an e-invoicing document, which Odoo
+        embeds in a quotation printed alone) gets its e-mail's attachments
+        from the composer, as *Send by E-mail* makes them; all of them do when
+        wkhtmltopdf cannot render several documents in one run."""
+        reports = template.report_template_ids
+        if not reports or any(order._get_edi_builders() for order in orders):
+            return {}
+        Report = self.env["ir.actions.report"]
+        contents = {order: [] for order in orders}
+        for report in reports:
+            if report.report_type not in ("qweb-pdf", "qweb-html"):
+                return {}
+            for start in range(0, len(orders), OFFER_PDF_BATCH_SIZE):
+                chunk = orders[start : start + OFFER_PDF_BATCH_SIZE]
+                try:
+                    with self.env.cr.savepoint():
+                        content, report_type = Report._pre_render_qweb_pdf(
+                            report.report_name, res_ids=chunk.ids
+                        )
+                except UserError:
+                    # This wkhtmltopdf renders one document a run (Odoo's
+                    # "unpatched QT"): the composer renders each.
+                    return {}
+                split = Report._get_splitted_report(report.report_name, content, report_type)
+                for order in chunk:
+                    if split.get(order.id):
+                        contents[order].append((report, split[order.id], report_type))
+        vals_list, owners = [], []
+        for order, rendered in contents.items():
+            if len(rendered) != len(reports):
+                continue
+            for report, content, report_type in rendered:
+                name = self._get_offer_report_name(report, order, report_type)
+                vals_list.append(
+                    {
+                        "name": name,
+                        "raw": content,
+                        "res_model": "mail.compose.message",
+                        "res_id": 0,
+                        "type": "binary",
+                    }
+                )
+                owners.append(order)
+        created = self.env["ir.attachment"].create(vals_list)
+        attachments = {}
+        for order, attachment in zip(owners, created, strict=True):
+            attachments[order] = attachments.get(order, template.attachment_ids) | attachment
+        return attachments
+
+    def _get_offer_report_name(self, report, order, report_type):
+        """The file name of ``report`` for ``order``, as the template names it
+        (``mail.template._generate_template_attachments``)."""
+        name = self.env._("Report")
+        if report.print_report_name:
+            name = safe_eval(
+                report.print_report_name,
+                {"object": order.with_context(lang=order.partner_id.lang), "time": time},
+            )
+        extension = "." + report_type
+        return name if name.endswith(extension) else name + extension
 
     def _prepare_offer_order_vals(self, pieces, bundled):
         """The quotation answering these due follow-ups (of one customer entity,

@@ -176,6 +176,33 @@ class TestFollowupOffer(OfferCommon):
         self._run_followup_cron()
         self.assertEqual(self._offers(self.customer), order)
 
+    def test_each_offer_email_carries_its_own_quotation_as_send_by_email_does(self):
+        """The quotations' documents are rendered for the batch at once and
+        split: each e-mail carries its own, named as Odoo's Send by E-mail
+        names it, once."""
+        self._pieces(self.customer, qty=1)
+        self._pieces(self.other_customer, qty=1)
+        self._run_followup_cron()  # one batch for both
+        offers = self._offers()
+        self.assertEqual(len(offers), 2)
+        # Odoo's own Send by E-mail, for comparison.
+        manual = self._create_order(self.other_customer, [(self.product_extension, 1)])
+        action = manual.action_quotation_send()
+        self.env["mail.compose.message"].with_context(action["context"]).create(
+            {"force_send": False}
+        ).action_send_mail()
+        for order in offers | manual:
+            with self.subTest(order=order.name):
+                message = order.message_ids.filtered(lambda m: m.message_type == "comment")
+                self.assertEqual(len(message), 1)
+                document = message.attachment_ids
+                self.assertEqual(len(document), 1, "the quotation's document, once")
+                self.assertEqual(document.name, f"Quotation - {order.name}.html")
+                self.assertEqual((document.res_model, document.res_id), ("sale.order", order.id))
+                self.assertIn(order.name, document.raw.decode())
+                for other in offers - order:
+                    self.assertNotIn(other.name, document.raw.decode())
+
     def test_the_overridden_notification_hook_keeps_odoos_signature(self):
         """sale_order_offer.py overrides mail.thread's
         _notify_by_email_get_final_mail_values (the customer's copy gets the
