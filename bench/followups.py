@@ -13,6 +13,8 @@ Then, each with its option: the handover checks on many orders; the e-mail
 step against the automation rule sending the same template, and one render
 error among the e-mails (bench_email.py); the rating requests, answers,
 reminders and closes (bench_rating.py); the equipment (bench_equipment.py);
+the offers and the gifts beside Odoo's quotation e-mail and Generate Coupons
+wizard (bench_offers.py, bench_gifts.py);
 several processes sharing the due follow-ups (bench_concurrency.py); the read
 screens at 1 000 and 100 000 orders (``--growth``, bench_growth.py).
 
@@ -29,7 +31,9 @@ from bench_common import WARM_UP_ORDERS, Bench, median_ratio, ratio
 from bench_concurrency import concurrency_check
 from bench_email import email_step
 from bench_equipment import equipment
+from bench_gifts import gifts
 from bench_handover import handover_checks
+from bench_offers import offers
 from bench_peers import activity_plan_wizard, automation_rule_activities
 from bench_rating import rating
 
@@ -76,6 +80,18 @@ parser.add_argument(
     type=int,
     default=10_000,
     help="pieces of equipment whose maintenance rolls forward (default 10000, 0: skip)",
+)
+parser.add_argument(
+    "--offer-pieces",
+    type=int,
+    default=1000,
+    help="pieces whose offer is made and e-mailed, one a customer (default 1000, 0: skip)",
+)
+parser.add_argument(
+    "--gift-customers",
+    type=int,
+    default=1000,
+    help="satisfied customers given a coupon and its e-mail (default 1000, 0: skip)",
 )
 parser.add_argument(
     "--concurrency-check",
@@ -186,6 +202,10 @@ def main():
         rating(bench, partner, product, user)
     if args.equipment_pieces:
         equipment(bench, partner, user)
+    if args.offer_pieces:
+        offers(bench, user)
+    if args.gift_customers:
+        gifts(bench, product, user)
     if args.concurrency_check:
         concurrency_check(bench, partner, product, user)
 
