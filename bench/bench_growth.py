@@ -4,9 +4,11 @@ monthly ``read_group``, measured at 1 000 orders and again at 100 000.
 
 How the data is made fast: 1 000 orders are made through the ORM (confirmed:
 their follow-ups, history entries and equipment as the module makes them,
-some carried out by the scheduled action), over 100 customers. Then every row
-of those customers, orders, lines, follow-ups, history entries and equipment
-is copied 99 times in SQL (``INSERT ... SELECT``, a statement a copy), each
+some carried out by the scheduled action), over 100 customers, with what the
+revenue analysis reads: a gift each (a third used on an order), 50 offers
+(half accepted). Then every row of those customers, orders, lines,
+follow-ups, history entries, equipment and gift cards is copied 99 times in
+SQL (``INSERT ... SELECT``, a statement a copy), each
 copy with ids shifted by a fixed offset and its references to the copied rows
 shifted alike, and its dates a month older per copy (their open follow-ups
 carried out): a company making 1 000 orders a month, measured in its first
@@ -112,10 +114,12 @@ def _revenue_data(bench, customers):
     )
     Order = env["sale.order"]
     first = Order.browse(
-        min(orders.ids)
-        for _partner, orders in Order._read_group(
-            [("partner_id", "in", customers.ids)], ["partner_id"], ["id:recordset"]
-        )
+        [
+            min(orders.ids)
+            for _partner, orders in Order._read_group(
+                [("partner_id", "in", customers.ids)], ["partner_id"], ["id:recordset"]
+            )
+        ]
     )
     first._plan_followups("order_confirmed", plans=gift, force=True)
     gift.active = False
@@ -249,12 +253,12 @@ def _copy_rows(cr, copies):
         cr.commit()  # the next table's foreign keys check committed, analyzed rows
     for table, column, referenced in deferred:
         # A copy's id is its original's plus ``g`` times the offset: the
-        # original is ``id % offset``, the copy number ``id / offset``.
+        # original is ``mod(id, offset)``, the copy number ``id / offset``.
         cr.execute(
             f"""UPDATE {table} AS c
                    SET "{column}" = o."{column}" + (c.id / {offsets[table]}) * {offsets[referenced]}
                   FROM {table} AS o
-                 WHERE c.id >= {offsets[table]} AND o.id = c.id % {offsets[table]}
+                 WHERE c.id >= {offsets[table]} AND o.id = mod(c.id, {offsets[table]})
                    AND o."{column}" = ANY(%s::int[])""",  # noqa: S608
             ["{" + ",".join(map(str, bases[referenced])) + "}"],
         )
