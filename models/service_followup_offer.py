@@ -6,11 +6,13 @@ Odoo's own quotation e-mail and portal link, as *Send by E-mail* does."""
 import time
 from datetime import timedelta
 
-from odoo import Command, fields, models
+from odoo import Command, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 from .ir_qweb import QWEB_BATCH_CACHE_KEY, QwebBatchCache
 from .service_followup_gift import ServiceFollowup as GiftFollowup
@@ -272,7 +274,11 @@ class ServiceFollowup(models.Model):
         from the composer, as *Send by E-mail* makes them; all of them do when
         wkhtmltopdf cannot render several documents in one run."""
         reports = template.report_template_ids
-        if not reports or any(order._get_edi_builders() for order in orders):
+        if (
+            not reports
+            or not self._can_render_reports_at_once()
+            or any(order._get_edi_builders() for order in orders)
+        ):
             return {}
         Report = self.env["ir.actions.report"]
         contents = {order: [] for order in orders}
@@ -315,6 +321,13 @@ class ServiceFollowup(models.Model):
         for order, attachment in zip(owners, created, strict=True):
             attachments[order] = attachments.get(order, template.attachment_ids) | attachment
         return attachments
+
+    def _can_render_reports_at_once(self):
+        """Whether wkhtmltopdf renders several documents in one run: its
+        patched build does; Odoo refuses it from another ("unpatched QT",
+        ``base/models/ir_actions_report.py``), after the run. In tests, Odoo
+        renders reports as HTML, several at once."""
+        return bool(modules.module.current_test) or _wkhtml().is_patched_qt
 
     def _get_offer_report_name(self, report, order, report_type):
         """The file name of ``report`` for ``order``, as the template names it

@@ -188,7 +188,7 @@ class TestFollowupOffer(OfferCommon):
         # Odoo's own Send by E-mail, for comparison.
         manual = self._create_order(self.other_customer, [(self.product_extension, 1)])
         action = manual.action_quotation_send()
-        self.env["mail.compose.message"].with_context(action["context"]).create(
+        self.env["mail.compose.message"].with_context(**action["context"]).create(
             {"force_send": False}
         ).action_send_mail()
         for order in offers | manual:
