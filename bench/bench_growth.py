@@ -4,15 +4,17 @@ monthly ``read_group``, measured at 1 000 orders and again at 100 000.
 
 How the data is made fast: 1 000 orders are made through the ORM (confirmed:
 their follow-ups, history entries and equipment as the module makes them,
-some carried out by the scheduled action), over 100 customers. Then every row
-of those customers, orders, lines, follow-ups, history entries, equipment and
-plan assignments (with what each customer bought next) is copied 99 times in
-SQL (``INSERT ... SELECT``, a statement a copy), each copy with ids shifted
-by a fixed offset and its references to the copied rows shifted alike, and
-its dates a month older per copy (their open follow-ups carried out): a
-company making 1 000 orders a month, measured in its first month and again
-after eight years, 100 000 orders of 10 000 customers with the same shape,
-this month's 1 000 still being worked on.
+some carried out by the scheduled action), over 100 customers, with what the
+revenue analysis reads: a gift each (a third used on an order), 50 offers
+(half accepted). Then every row of those customers, orders, lines,
+follow-ups, history entries, equipment, gift cards and plan assignments (with
+what each customer bought next) is copied 99 times in SQL (``INSERT ...
+SELECT``, a statement a copy), each copy with ids shifted by a fixed offset
+and its references to the copied rows shifted alike, and its dates a month
+older per copy (their open follow-ups carried out): a company making 1 000
+orders a month, measured in its first month and again after eight years,
+100 000 orders of 10 000 customers with the same shape, this month's 1 000
+still being worked on.
 
 The reports are read as their menus open them: on the current month when
 their action selects a date filter by default (as Odoo's Sales Analysis
@@ -42,6 +44,7 @@ COPIED_TABLES = [
     "service_followup",
     "service_history",
     "service_followup_assignment",  # with what each customer bought next (Retention)
+    "loyalty_card",
 ]
 
 
@@ -71,11 +74,111 @@ def _base_data(bench):
         bench.create_orders(10, customer, product, user)
     env["service.followup"]._cron_process_due()
     bench.cr.commit()
+    _revenue_data(bench, customers)
     # Statistics for the planner, as autovacuum keeps them on a live database
     # (the tables were nearly empty when the database was made): the copies
     # are analyzed too.
     bench.cr.execute("ANALYZE")
     return customers
+
+
+def _revenue_data(bench, customers):
+    """What the After-Sales Revenue analysis reads: a gift to each customer
+    (applied to his first order), a third of them used on one of his orders;
+    a maintenance visit offered to half of them (their first piece due), half
+    of the offers accepted."""
+    env = bench.env
+    Plan = env["service.followup.plan"]
+    program = env["loyalty.program"].create(
+        {
+            "name": "Growth: thank-you coupon",
+            "program_type": "coupons",
+            "trigger": "with_code",
+            "communication_plan_ids": [(5, 0, 0)],
+            "rule_ids": [(0, 0, {"reward_point_amount": 1})],
+            "reward_ids": [(0, 0, {"reward_type": "discount", "discount": 10})],
+        }
+    )
+    gift = Plan.create(
+        {
+            "name": "Growth: gift",
+            "step_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Coupon",
+                        "create_activity": False,
+                        "gift_program_id": program.id,
+                        "gift_condition": "any",
+                    },
+                )
+            ],
+        }
+    )
+    Order = env["sale.order"]
+    first = Order.browse(
+        [
+            min(orders.ids)
+            for _partner, orders in Order._read_group(
+                [("partner_id", "in", customers.ids)], ["partner_id"], ["id:recordset"]
+            )
+        ]
+    )
+    first._plan_followups("order_confirmed", plans=gift, force=True)
+    gift.active = False
+    visit = env["product.product"].create(
+        {
+            "name": "Growth maintenance visit",
+            "type": "service",
+            "list_price": 90,
+            "service_maintenance_visit": True,
+        }
+    )
+    template = env["sale.order.template"].create(
+        {
+            "name": "Growth: maintenance visit",
+            "sale_order_template_line_ids": [(0, 0, {"product_id": visit.id})],
+        }
+    )
+    offer = Plan.create(
+        {
+            "name": "Growth: maintenance offer",
+            "step_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Offer the yearly visit",
+                        "equipment_recurring": True,
+                        "delay_count": 14,
+                        "delay_from": "before_plan_date",
+                        "create_activity": False,
+                        "offer_template_id": template.id,
+                    },
+                )
+            ],
+        }
+    )
+    today = fields.Date.context_today(offer)
+    pieces = first[::2].equipment_ids
+    pieces.date_start = today - relativedelta(months=12, days=-7)
+    offer.active = False
+    env["service.followup"]._cron_process_due()
+    gifts = env["service.followup"].search([("loyalty_card_id", "!=", False)])
+    used = {f.commercial_partner_id: f for f in gifts[::3]}
+    for order in Order.search([("partner_id", "in", [p.id for p in used])]) - first:
+        if used.get(order.partner_id):
+            order.write(
+                {
+                    "after_sales_origin": "gift",
+                    "after_sales_followup_id": used.pop(order.partner_id).id,
+                }
+            )
+    offers = Order.search([("is_after_sales_offer", "=", True)])
+    offers[::2].action_confirm()
+    print(f"  {len(gifts)} gifts, {len(offers)} offers", flush=True)
+    bench.cr.commit()
 
 
 def _copy_rows(cr, copies):
@@ -87,6 +190,10 @@ def _copy_rows(cr, copies):
     # Only the customers are copied, not the company's own partners.
     cr.execute("SELECT array_agg(DISTINCT partner_id) FROM sale_order")
     bases["res_partner"] = cr.fetchone()[0]
+    # Only the after-sales gifts, not the demo data's cards.
+    cr.execute("SELECT array_agg(id) FROM loyalty_card WHERE followup_id IS NOT NULL")
+    bases["loyalty_card"] = cr.fetchone()[0]
+    deferred = []
     for table in COPIED_TABLES:
         cr.execute(
             """SELECT a.attname, ref.relname, format_type(a.atttypid, NULL)
@@ -104,6 +211,13 @@ def _copy_rows(cr, copies):
             if column_type in ("date", "timestamp without time zone"):
                 # Each copy a month older: eight years of history before the originals.
                 values.append(f"\"{column}\" - g * interval '1 month'")
+            elif referenced in offsets and (
+                COPIED_TABLES.index(referenced) > COPIED_TABLES.index(table)
+            ):
+                # A table copied later (an order's follow-up, a line's piece):
+                # filled in once it is (below), the foreign key checked then.
+                values.append("NULL")
+                deferred.append((table, column, referenced))
             elif referenced in offsets:
                 values.append(
                     f'CASE WHEN "{column}" = ANY(%(base_{referenced})s::int[]) '
@@ -113,6 +227,8 @@ def _copy_rows(cr, copies):
                 values.append(f'"{column}"')
         if table == "service_equipment":  # serial numbers are unique per product
             values[columns.index('"serial_number"')] = "NULL"
+        if table == "loyalty_card":  # codes are unique
+            values[columns.index('"code"')] = "code || '-' || g"
         if table == "service_followup":  # older history: carried out, its activity gone
             values[columns.index('"state"')] = (
                 "CASE WHEN state IN ('planned', 'due') THEN 'done' ELSE state END"
@@ -139,6 +255,19 @@ def _copy_rows(cr, copies):
         cr.execute(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")  # noqa: S608
         cr.execute(f"ANALYZE {table}")  # noqa: S608
         cr.commit()  # the next table's foreign keys check committed, analyzed rows
+    for table, column, referenced in deferred:
+        # A copy's id is its original's plus ``g`` times the offset: the
+        # original is ``mod(id, offset)``, the copy number ``id / offset``.
+        cr.execute(
+            f"""UPDATE {table} AS c
+                   SET "{column}" = o."{column}" + (c.id / {offsets[table]}) * {offsets[referenced]}
+                  FROM {table} AS o
+                 WHERE c.id >= {offsets[table]} AND o.id = mod(c.id, {offsets[table]})
+                   AND o."{column}" = ANY(%s::int[])""",  # noqa: S608
+            ["{" + ",".join(map(str, bases[referenced])) + "}"],
+        )
+        print(f"  {table}.{column}: {cr.rowcount} references to the copies", flush=True)
+        cr.commit()
     cr.execute("ANALYZE")
 
 
@@ -231,7 +360,7 @@ def _screens(bench, customer):
             count_limit=10001,
         ),
     }
-    for report in ("followup", "handover", "satisfaction", "equipment", "case"):
+    for report in ("followup", "handover", "satisfaction", "equipment", "case", "revenue"):
         xmlid = f"sale_after_sales.service_{report}_report_action"
         Report = uenv[f"service.{report}.report"]
         date_field = next(

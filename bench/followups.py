@@ -14,7 +14,9 @@ step against the automation rule sending the same template, and one render
 error among the e-mails (bench_email.py); the rating requests, answers,
 reminders and closes (bench_rating.py); orders confirmed and followed up with
 a plan at 0 % and 10 % held back (bench_holdback.py, alone: ``--holdback``);
-the equipment (bench_equipment.py);
+the equipment (bench_equipment.py); the customers' health (bench_health.py);
+the offers and the gifts beside Odoo's quotation e-mail and Generate Coupons
+wizard (bench_offers.py, bench_gifts.py);
 several processes sharing the due follow-ups (bench_concurrency.py); the read
 screens at 1 000 and 100 000 orders (``--growth``, bench_growth.py).
 
@@ -31,9 +33,11 @@ from bench_common import WARM_UP_ORDERS, Bench, median_ratio, ratio
 from bench_concurrency import concurrency_check
 from bench_email import email_step
 from bench_equipment import equipment
+from bench_gifts import gifts
 from bench_handover import handover_checks
 from bench_health import health
 from bench_holdback import holdback
+from bench_offers import offers
 from bench_peers import activity_plan_wizard, automation_rule_activities
 from bench_rating import rating
 
@@ -86,6 +90,18 @@ parser.add_argument(
     type=int,
     default=10_000,
     help="customers whose service health is recomputed (default 10000, 0: skip)",
+)
+parser.add_argument(
+    "--offer-pieces",
+    type=int,
+    default=1000,
+    help="pieces whose offer is made and e-mailed, one a customer (default 1000, 0: skip)",
+)
+parser.add_argument(
+    "--gift-customers",
+    type=int,
+    default=1000,
+    help="satisfied customers given a coupon and its e-mail (default 1000, 0: skip)",
 )
 parser.add_argument(
     "--concurrency-check",
@@ -210,6 +226,10 @@ def main():
         equipment(bench, partner, user)
     if args.health_customers:
         health(bench, user, args.health_customers)
+    if args.offer_pieces:
+        offers(bench, user)
+    if args.gift_customers:
+        gifts(bench, product, user)
     if args.concurrency_check:
         concurrency_check(bench, partner, product, user)
 

@@ -44,6 +44,7 @@ from . import sale_order_line_offer
 from . import res_partner
 from . import res_partner_handover
 from . import res_partner_gift
+from . import res_partner_offer
 from . import res_users
 from . import account_move
 from . import mail_activity

@@ -38,6 +38,21 @@ class SaleOrder(models.Model):
         copy=False,
         help="When the salesperson was asked to call the customer about this expired offer.",
     )
+    offer_equipment_names = fields.Char(
+        string="Offered for",
+        compute="_compute_offer_equipment_names",
+        help="The customer's pieces of equipment this offer's lines are for.",
+    )
+
+    # === COMPUTE METHODS ===
+
+    @api.depends("order_line.service_equipment_id")
+    def _compute_offer_equipment_names(self):
+        # The customer's own pieces, named only: whoever reads the quotation
+        # reads their names, even of a piece sold by another salesperson (sudo).
+        for order in self:
+            pieces = order.sudo().order_line.service_equipment_id
+            order.offer_equipment_names = ", ".join(pieces.mapped("display_name"))
 
     # === CRUD / WORKFLOW OVERRIDES ===
 

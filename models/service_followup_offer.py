@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .ir_qweb import QWEB_BATCH_CACHE_KEY, QwebBatchCache
 from .service_followup_gift import ServiceFollowup as GiftFollowup
 
 QUOTATION_EMAIL_LAYOUT = "mail.mail_notification_layout_with_responsible_signature"
@@ -220,26 +221,33 @@ class ServiceFollowup(models.Model):
         """E-mail these quotations as *Send by E-mail* does: the template Odoo
         picks for them (``_find_mail_template``), with the portal button of the
         quotation e-mails, marking them sent; queued for the mail queue. The
-        customer's copy carries the unsubscribe headers (sale_order_offer.py)."""
-        for order in orders:
-            template = order._find_mail_template()
-            if not template:
-                raise UserError(
-                    self.env._(
-                        "The quotation e-mail template of Sales is missing: restore "
-                        "'Sales: Send Quotation' (Settings → Technical → E-mail Templates)."
-                    )
+        customer's copy carries the unsubscribe headers (sale_order_offer.py).
+        The template is compiled once for the batch."""
+        templates = {order: order._find_mail_template() for order in orders}
+        if not all(templates.values()):
+            raise UserError(
+                self.env._(
+                    "The quotation e-mail template of Sales is missing: restore "
+                    "'Sales: Send Quotation' (Settings → Technical → E-mail Templates)."
                 )
+            )
+        # The template compiled once for the batch (ir_qweb.py); a quotation
+        # whose e-mail fails to render fails the batch (tried again in parts).
+        batch_cache = QwebBatchCache()
+        for order in orders:
             order.with_context(
-                mark_so_as_sent=True, **{OFFER_MAIL_CONTEXT_KEY: True}
+                mark_so_as_sent=True,
+                **{OFFER_MAIL_CONTEXT_KEY: True, QWEB_BATCH_CACHE_KEY: batch_cache},
             ).message_post_with_source(
-                template,
+                templates[order],
                 email_layout_xmlid=QUOTATION_EMAIL_LAYOUT,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 author_id=(order.user_id.partner_id or order.company_id.partner_id).id,
                 force_send=False,
             )
+            if batch_cache.render_errors:
+                raise next(iter(batch_cache.render_errors.values()))
 
     def _prepare_offer_order_vals(self, pieces, bundled):
         """The quotation answering these due follow-ups (of one customer entity,

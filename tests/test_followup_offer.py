@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -107,6 +107,17 @@ class OfferCommon(AfterSalesCommon):
             domain.append(("partner_id", "child_of", partner.id))
         return self.env["sale.order"].search(domain)
 
+    def _make_offers(self, count, partner=None):
+        """``count`` offers to ``partner`` (the Brightwater contact Anna by
+        default), one cron run each."""
+        offers = self.env["sale.order"]
+        for _index in range(count):
+            self._pieces(partner or self.contact_anna, qty=1)
+            self._run_followup_cron()
+            offers |= self._offers(partner or self.customer) - offers
+        self.assertEqual(len(offers), count)
+        return offers
+
 
 @tagged("post_install", "-at_install")
 class TestFollowupOffer(OfferCommon):
@@ -164,6 +175,32 @@ class TestFollowupOffer(OfferCommon):
         # Never a second quotation for the same pieces, run after run.
         self._run_followup_cron()
         self.assertEqual(self._offers(self.customer), order)
+
+    def test_each_offer_email_carries_its_own_quotation_as_send_by_email_does(self):
+        """Each offer's e-mail carries its own quotation document, named as
+        Odoo's Send by E-mail names it, once."""
+        self._pieces(self.customer, qty=1)
+        self._pieces(self.other_customer, qty=1)
+        self._run_followup_cron()  # one batch for both
+        offers = self._offers()
+        self.assertEqual(len(offers), 2)
+        # Odoo's own Send by E-mail, for comparison.
+        manual = self._create_order(self.other_customer, [(self.product_extension, 1)])
+        action = manual.action_quotation_send()
+        self.env["mail.compose.message"].with_context(**action["context"]).create(
+            {"force_send": False}
+        ).action_send_mail()
+        for order in offers | manual:
+            with self.subTest(order=order.name):
+                message = order.message_ids.filtered(lambda m: m.message_type == "comment")
+                self.assertEqual(len(message), 1)
+                document = message.attachment_ids
+                self.assertEqual(len(document), 1, "the quotation's document, once")
+                self.assertEqual(document.name, f"Quotation - {order.name}.html")
+                self.assertEqual((document.res_model, document.res_id), ("sale.order", order.id))
+                self.assertIn(order.name, document.raw.decode())
+                for other in offers - order:
+                    self.assertNotIn(other.name, document.raw.decode())
 
     def test_the_overridden_notification_hook_keeps_odoos_signature(self):
         """sale_order_offer.py overrides mail.thread's
@@ -459,6 +496,91 @@ class TestFollowupOffer(OfferCommon):
             module[1] - module[0],
             max(odoo[1] - odoo[0], 0) + 5,
             f"queries for 10 and 50 pieces: {module}; Odoo's quotation of 10 and 50 lines: {odoo}",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerOpenOffers(OfferCommon):
+    """The customer's Service tab lists his open offers: sent, not answered,
+    still valid; each salesperson those of them he may read."""
+
+    def test_only_the_open_offers_of_his_company_are_listed(self):
+        open_offer, accepted, cancelled, expired = self._make_offers(4)
+        other = self._make_offers(1, partner=self.other_customer)
+        accepted.action_confirm()
+        cancelled._action_cancel()
+        expired.validity_date = fields.Date.today() - timedelta(days=1)
+        ordinary = self._create_order(self.customer, [(self.product_kit, 1)])
+        for partner in (self.customer, self.contact_anna, self.contact_bob):
+            with self.subTest(partner=partner.name):
+                self.assertEqual(partner.service_offer_order_ids, open_offer)
+        self.assertNotIn(ordinary, self.customer.service_offer_order_ids, "not an offer")
+        self.assertEqual(self.other_customer.service_offer_order_ids, other)
+        self.assertIn("Espresso Machine", open_offer.offer_equipment_names)
+        self.assertEqual(
+            open_offer.offer_equipment_names,
+            open_offer.order_line.service_equipment_id.display_name,
+        )
+        # The last day of its validity it is still open.
+        with freeze_time(open_offer.validity_date):
+            self.customer.invalidate_recordset(["service_offer_order_ids"])
+            self.assertEqual(self.customer.service_offer_order_ids, open_offer)
+        with freeze_time(open_offer.validity_date + timedelta(days=1)):
+            self.customer.invalidate_recordset(["service_offer_order_ids"])
+            self.assertFalse(self.customer.service_offer_order_ids)
+
+    def test_a_salesperson_sees_the_offers_he_may_read(self):
+        """A salesperson with his own documents only: his offers and the
+        unassigned ones, never another salesperson's; the service department
+        reads them all. The pieces are named whoever sold them."""
+        mine, theirs, nobodys = self._make_offers(3)
+        theirs.user_id = self.other_salesman
+        nobodys.user_id = False
+        self.env.flush_all()
+        spec = {
+            "service_offer_order_ids": {
+                "fields": {
+                    "name": {},
+                    "offer_equipment_names": {},
+                    "amount_total": {},
+                    "validity_date": {},
+                    "user_id": {"fields": {"display_name": {}}},
+                }
+            }
+        }
+        for user, expected in (
+            (self.salesman, mine | nobodys),
+            (self.other_salesman, theirs | nobodys),
+            (self.service_user, mine | theirs | nobodys),
+        ):
+            with self.subTest(user=user.name):
+                customer = self.customer.with_user(user)
+                self.assertEqual(customer.service_offer_order_ids, expected.with_user(user))
+                # What the customer's form reads, as he reads it.
+                [values] = customer.web_read(spec)
+                rows = values["service_offer_order_ids"]
+                self.assertEqual({row["id"] for row in rows}, set(expected.ids))
+                for row in rows:
+                    self.assertIn("Espresso Machine", row["offer_equipment_names"])
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.salesman).read(["name"])
+        # Another company's user sees none of them.
+        self.assertFalse(
+            self.customer.with_user(self.other_company_user)
+            .with_company(self.other_company)
+            .service_offer_order_ids
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerOpenOffersTour(HttpCase, OfferCommon):
+    def test_the_salesperson_finds_the_offer_on_the_customers_service_tab(self):
+        offer = self._make_offers(1)
+        self.assertEqual(offer.user_id, self.salesman)
+        self.start_tour(
+            "/odoo/action-sale_after_sales.res_partner_action_after_sales",
+            "sale_after_sales_customer_offers_tour",
+            login=self.salesman.login,
         )
 
 
