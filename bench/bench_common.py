@@ -61,34 +61,42 @@ class Bench:
         self.cr.commit()
         return plan
 
+    def new_orders(self, partners, product, user, quantity=1, **values):
+        """A quotation of ``quantity`` ``product`` for each of ``partners`` (a
+        partner may come several times), sold by ``user`` and followed by him,
+        as salespeople follow their orders (made without the chatter, so
+        subscribed by hand: every tool measured then finds him a follower, none
+        pays for it). Not confirmed, not committed."""
+        orders = (
+            self.env["sale.order"]
+            .with_context(tracking_disable=True)
+            .create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "user_id": user.id,
+                        "order_line": [
+                            (0, 0, {"product_id": product.id, "product_uom_qty": quantity})
+                        ],
+                        **values,
+                    }
+                    for partner in partners
+                ]
+            )
+            .with_env(self.env)
+        )
+        orders.message_subscribe(partner_ids=user.partner_id.ids)
+        return orders
+
     def create_orders(self, count, partner, product, user, quantity=1, **values):
         """``count`` confirmed orders of ``quantity`` ``product`` (setup, not
-        measured: no chatter)."""
+        measured: no chatter), committed 500 at a time."""
         env, cr = self.env, self.cr
         orders = env["sale.order"]
         for start in range(0, count, 500):
-            chunk = (
-                env["sale.order"]
-                .with_context(tracking_disable=True)
-                .create(
-                    [
-                        {
-                            "partner_id": partner.id,
-                            "user_id": user.id,
-                            "order_line": [
-                                (0, 0, {"product_id": product.id, "product_uom_qty": quantity})
-                            ],
-                            **values,
-                        }
-                        for _ in range(min(500, count - start))
-                    ]
-                )
+            chunk = self.new_orders(
+                [partner] * min(500, count - start), product, user, quantity, **values
             )
-            chunk = chunk.with_env(env)
-            # As when salespeople make their orders: they follow them (made
-            # here without the chatter, so subscribed by hand). Every tool
-            # measured then finds them followers, none pays for it.
-            chunk.message_subscribe(partner_ids=user.partner_id.ids)
             chunk.action_confirm()
             env.flush_all()
             cr.commit()

@@ -105,21 +105,7 @@ def _satisfied_customers(bench, count, label, product, user):
                 for partner in chunk
             ]
         )
-        orders = (
-            env["sale.order"]
-            .with_context(tracking_disable=True)
-            .create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "user_id": user.id,
-                        "order_line": [Command.create({"product_id": product.id})],
-                    }
-                    for partner in chunk
-                ]
-            )
-        )
-        orders.message_subscribe(partner_ids=user.partner_id.ids)
+        orders = bench.new_orders(chunk, product, user)
         orders.action_confirm()
         env.flush_all()
         cr.commit()

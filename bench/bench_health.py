@@ -29,7 +29,6 @@ def _make_customers(bench, count, user):
     complaint = env.ref("sale_after_sales.history_type_complaint")
     call = env["service.history.type"]._get_by_code("call") or complaint
     Partner = env["res.partner"].with_context(tracking_disable=True)
-    Order = env["sale.order"].with_context(tracking_disable=True)
     History = env["service.history"].with_context(tracking_disable=True, mail_create_nolog=True)
     today = fields.Date.context_today(Partner)
     customers = Partner.browse()
@@ -40,16 +39,7 @@ def _make_customers(bench, count, user):
             [{"name": f"Bench Health {start + index}", "is_company": True} for index in range(size)]
         )
         repeat = chunk[::10]
-        orders = Order.create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "user_id": user.id,
-                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-                }
-                for partner in chunk + repeat
-            ]
-        )
+        orders = bench.new_orders(chunk + repeat, product, user)
         orders.action_confirm()
         History.create(
             [

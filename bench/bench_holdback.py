@@ -64,23 +64,7 @@ def _orders(bench, count, product, user):
             for n in range(count)
         ]
     )
-    orders = (
-        env["sale.order"]
-        .with_context(tracking_disable=True)
-        .create(
-            [
-                {
-                    "partner_id": customer.id,
-                    "user_id": user.id,
-                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-                }
-                for customer in customers
-            ]
-        )
-        .with_env(env)
-    )
-    # Followed by their salesperson, as bench.create_orders makes them.
-    orders.message_subscribe(partner_ids=user.partner_id.ids)
+    orders = bench.new_orders(customers, product, user)
     env.flush_all()
     cr.commit()
     return orders

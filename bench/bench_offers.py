@@ -101,21 +101,7 @@ def _due_pieces(bench, partners, machine, user):
     pieces = env["service.equipment"]
     for chunk_start in range(0, len(partners), 500):
         chunk = partners[chunk_start : chunk_start + 500]
-        orders = (
-            env["sale.order"]
-            .with_context(tracking_disable=True)
-            .create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "user_id": user.id,
-                        "order_line": [Command.create({"product_id": machine.id})],
-                    }
-                    for partner in chunk
-                ]
-            )
-        )
-        orders.message_subscribe(partner_ids=user.partner_id.ids)
+        orders = bench.new_orders(chunk, machine, user)
         orders.action_confirm()
         chunk_pieces = orders.equipment_ids
         chunk_pieces.date_start = today - relativedelta(months=24) + timedelta(days=20)
