@@ -10,6 +10,9 @@ HISTORY_HEALTH_FIELDS = frozenset(
     {"partner_id", "type_id", "case_state", "satisfaction", "date", "company_id"}
 )
 FOLLOWUP_HEALTH_FIELDS = frozenset({"state", "planned_date"})
+# Follow-up states the health counts alike (open, not failed): a follow-up
+# moving between them (planned, then due once carried out) leaves it as it was.
+FOLLOWUP_OPEN_HEALTHY_STATES = frozenset({"planned", "waiting", "due"})
 EQUIPMENT_HEALTH_FIELDS = frozenset(
     {
         "partner_id",
@@ -51,9 +54,18 @@ class ServiceFollowup(models.Model):
     _inherit = "service.followup"
 
     def write(self, vals):
+        changed = self.browse()
+        if "planned_date" in vals or vals.get("state") not in (
+            None,
+            *FOLLOWUP_OPEN_HEALTHY_STATES,
+        ):
+            changed = self
+        elif "state" in vals:
+            # The scheduled action carrying out a batch (planned to due) moves
+            # no customer's health: only those leaving a failed or closed state.
+            changed = self.filtered(lambda f: f.state not in FOLLOWUP_OPEN_HEALTHY_STATES)
         result = super().write(vals)
-        if FOLLOWUP_HEALTH_FIELDS & vals.keys():
-            self.commercial_partner_id._mark_health_dirty()
+        changed.commercial_partner_id._mark_health_dirty()
         return result
 
 

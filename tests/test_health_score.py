@@ -298,6 +298,18 @@ class TestHealthScore(AfterSalesCommon):
         self.env.cr.postcommit.clear()
         piece.unlink()
         self.assertEqual(self.env.cr.postcommit.data[HEALTH_DIRTY_KEY], {equipped.id})
+        # Carried out (planned, then due), a follow-up leaves the health as it
+        # was: its customer is not marked; failed, then planned again, he is.
+        other = self._new_customer("D")
+        other_order = self._create_order(other, [(self.product_kit, 1)], confirm=True)
+        followup = other_order.followup_ids.filtered(lambda f: f.plan_id == plan)
+        self.env.cr.postcommit.clear()
+        followup._workflow().write({"state": "due"})
+        self.assertFalse(self.env.cr.postcommit.data.get(HEALTH_DIRTY_KEY))
+        followup._workflow().write({"state": "failed"})
+        self.env.cr.postcommit.clear()
+        followup._workflow().write({"state": "planned"})
+        self.assertEqual(self.env.cr.postcommit.data[HEALTH_DIRTY_KEY], {other.id})
 
     def test_a_batch_costs_the_same_queries_for_n_and_2n_customers(self):
         customers = [self._new_customer(f"Customer {index}") for index in range(12)]
