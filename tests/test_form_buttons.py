@@ -240,6 +240,8 @@ class TestFormButtons(HttpCase, AfterSalesCommon):
                 lambda: self.env["service.retention.summary"].with_user(service).create({}),
                 service,
             ),
+            # The customer's open offers (Service tab): Odoo's own "open the form".
+            ("sale.order", "get_formview_action"): (self._order, sales),
         }
 
     def test_every_button_of_the_modules_views_works(self):
