@@ -13,9 +13,11 @@ class SaleOrder(models.Model):
         state), or a confirmed one changed, changes what its customer bought
         after his triggering orders."""
         concerned = self.browse()
-        if "state" in vals:
+        if vals.get("state") == "sale":
             concerned = self
-        elif RETENTION_ORDER_FIELDS.intersection(vals):
+        elif "state" in vals or RETENTION_ORDER_FIELDS.intersection(vals):
+            # A quotation sent or cancelled changes nothing; a confirmed order
+            # cancelled, set back to quotation or changed does.
             concerned = self.filtered(lambda o: o.state == "sale")
         partners = concerned.partner_id.commercial_partner_id
         result = super().write(vals)
