@@ -15,7 +15,18 @@ from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, split_every
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 _logger = logging.getLogger(__name__)
+
+
+def _module_installed(cr):
+    """Whether this module is still installed in the database of ``cr``."""
+    cr.execute(
+        "SELECT 1 FROM ir_module_module WHERE name = 'sale_after_sales' AND state = 'installed'"
+    )
+    return bool(cr.fetchone())
+
 
 HEALTH_STATES = [("healthy", "Healthy"), ("watch", "To Watch"), ("at_risk", "At Risk")]
 HEALTH_FIELDS = (
@@ -154,8 +165,8 @@ class ResPartner(models.Model):
         (a cursor of its own, as Odoo sends e-mails after a commit: nothing
         is computed twice when the transaction flushes, nor when it fails)."""
         partner_ids = set(self.ids)
-        if not partner_ids:
-            return
+        if not partner_ids or self.env.context.get(MODULE_UNINSTALL_FLAG):
+            return  # nothing to score, or the module's data going away with it
         postcommit = self.env.cr.postcommit
         dirty = postcommit.data.get(HEALTH_DIRTY_KEY)
         if dirty is None:
@@ -167,6 +178,8 @@ class ResPartner(models.Model):
                 ids = sorted(dirty)
                 try:
                     with Registry(dbname).cursor() as cr:
+                        if not _module_installed(cr):
+                            return  # uninstalled by the transaction just committed
                         env = api.Environment(cr, SUPERUSER_ID, context)
                         env["res.partner"]._compute_health_of_ids(ids)
                 except Exception:
