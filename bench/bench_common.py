@@ -52,12 +52,12 @@ class Bench:
         self.env.flush_all()
         self.cr.commit()
 
-    def only_plan(self, name, step_vals):
+    def only_plan(self, name, step_vals, **plan_vals):
         """A plan of one step (``step_vals``), the only active one: the orders
         made next get this step's follow-up alone (committed)."""
         Plan = self.env["service.followup.plan"]
         Plan.search([]).active = False
-        plan = Plan.create({"name": name, "step_ids": [(0, 0, step_vals)]})
+        plan = Plan.create({"name": name, "step_ids": [(0, 0, step_vals)], **plan_vals})
         self.cr.commit()
         return plan
 

@@ -56,26 +56,17 @@ def _setup(bench):
             ],
         }
     )
-    Plan = env["service.followup.plan"]
-    Plan.search([]).active = False
-    plan = Plan.create(
+    plan = bench.only_plan(
+        "Bench: a coupon for the happy ones",
         {
-            "name": "Bench: a coupon for the happy ones",
-            "trigger": "order_confirmed",
-            "step_ids": [
-                Command.create(
-                    {
-                        "name": "Coupon for the happy ones",
-                        "create_activity": False,
-                        "gift_program_id": program.id,
-                        "gift_validity_days": 90,
-                        "gift_condition": "happy",
-                    }
-                )
-            ],
-        }
+            "name": "Coupon for the happy ones",
+            "create_activity": False,
+            "gift_program_id": program.id,
+            "gift_validity_days": 90,
+            "gift_condition": "happy",
+        },
+        trigger="order_confirmed",
     )
-    bench.cr.commit()
     return program, plan
 
 

@@ -56,27 +56,18 @@ def _setup(bench):
             ],
         }
     )
-    Plan = env["service.followup.plan"]
-    Plan.search([]).active = False
-    plan = Plan.create(
+    plan = bench.only_plan(
+        "Bench: warranty offer",
         {
-            "name": "Bench: warranty offer",
-            "trigger": "warranty_ends",
-            "step_ids": [
-                Command.create(
-                    {
-                        "name": "Offer an extended warranty",
-                        "delay_count": 30,
-                        "delay_from": "before_plan_date",
-                        "create_activity": False,
-                        "offer_template_id": template.id,
-                        "offer_window_days": 30,
-                    }
-                )
-            ],
-        }
+            "name": "Offer an extended warranty",
+            "delay_count": 30,
+            "delay_from": "before_plan_date",
+            "create_activity": False,
+            "offer_template_id": template.id,
+            "offer_window_days": 30,
+        },
+        trigger="warranty_ends",
     )
-    bench.cr.commit()
     return machine, template, plan
 
 
